@@ -1,0 +1,97 @@
+import {PolyspecError} from "./errors";
+
+/**
+ * The languages Polyspec supports: ISO 639-1 code, English and native names, script, and the locale ids under
+ * which the corpus sources (../corpus) carry text in that language. Pure data: the editor shows it in a quick
+ * pick, the corpus build reads the source ids from it.
+ */
+export type Script =
+    | "Latin" | "Cyrillic" | "Greek" | "Arabic" | "Hebrew" | "Devanagari" | "Bengali"
+    | "Han" | "Japanese" | "Hangul";
+
+export interface LanguageSources {
+    /** Wesnoth gettext locale (usr/share/games/wesnoth/1.16/locale/<id>/LC_MESSAGES). */
+    wesnoth?: string;
+    /** LibreOffice help language (Debian package libreoffice-help-<id lower-cased>, folder help/<id>). */
+    libreoffice?: string;
+    /** Debian Description Translation Project index (Translation-<id>). */
+    ddtp?: string;
+    /** Debian fortunes-<id> package (monolingual quotes). */
+    fortunes?: string;
+}
+
+export interface Language {
+    /** ISO 639-1 code. */
+    readonly code: string;
+    /** English name. */
+    readonly name: string;
+    /** Name in the language itself. */
+    readonly native: string;
+    readonly script: Script;
+    /** True where words are not separated by spaces (Chinese, Japanese). */
+    readonly noSpaces: boolean;
+    readonly sources: Readonly<LanguageSources>;
+}
+
+function lang(code: string, name: string, native: string, script: Script, sources: LanguageSources): Language {
+    return {code, name, native, script, noSpaces: script === "Han" || script === "Japanese", sources};
+}
+
+/** English is the source side of every parallel corpus; its own corpus is built from those source sides. */
+export const SOURCE_LANGUAGE = "en";
+
+export const LANGUAGES: readonly Language[] = [
+    lang("en", "English", "English", "Latin", {}),
+    lang("de", "German", "Deutsch", "Latin", {wesnoth: "de", libreoffice: "de", ddtp: "de", fortunes: "de"}),
+    lang("fr", "French", "Français", "Latin", {wesnoth: "fr", libreoffice: "fr", ddtp: "fr"}),
+    lang("es", "Spanish", "Español", "Latin", {wesnoth: "es", libreoffice: "es", ddtp: "es", fortunes: "es"}),
+    lang("it", "Italian", "Italiano", "Latin", {wesnoth: "it", libreoffice: "it", ddtp: "it", fortunes: "it"}),
+    lang("pt", "Portuguese (Brazil)", "Português (Brasil)", "Latin", {wesnoth: "pt_BR", libreoffice: "pt-BR", ddtp: "pt_BR"}),
+    lang("ru", "Russian", "Русский", "Cyrillic", {wesnoth: "ru", libreoffice: "ru", ddtp: "ru", fortunes: "ru"}),
+    lang("zh", "Chinese (Simplified)", "简体中文", "Han", {wesnoth: "zh_CN", libreoffice: "zh-CN", ddtp: "zh_CN"}),
+    lang("ja", "Japanese", "日本語", "Japanese", {wesnoth: "ja", libreoffice: "ja", ddtp: "ja"}),
+    lang("ko", "Korean", "한국어", "Hangul", {wesnoth: "ko", libreoffice: "ko", ddtp: "ko"}),
+    lang("tr", "Turkish", "Türkçe", "Latin", {wesnoth: "tr", libreoffice: "tr", ddtp: "tr"}),
+    lang("pl", "Polish", "Polski", "Latin", {wesnoth: "pl", libreoffice: "pl", ddtp: "pl", fortunes: "pl"}),
+    lang("cs", "Czech", "Čeština", "Latin", {wesnoth: "cs", libreoffice: "cs", ddtp: "cs", fortunes: "cs"}),
+    lang("vi", "Vietnamese", "Tiếng Việt", "Latin", {wesnoth: "vi", libreoffice: "vi", ddtp: "vi"}),
+    lang("id", "Indonesian", "Bahasa Indonesia", "Latin", {wesnoth: "id", libreoffice: "id", ddtp: "id"}),
+    lang("uk", "Ukrainian", "Українська", "Cyrillic", {wesnoth: "uk", ddtp: "uk"}),
+    lang("ar", "Arabic", "العربية", "Arabic", {wesnoth: "ar"}),
+    lang("hi", "Hindi", "हिन्दी", "Devanagari", {libreoffice: "hi"}),
+    lang("el", "Greek", "Ελληνικά", "Greek", {wesnoth: "el", libreoffice: "el", ddtp: "el"}),
+    lang("bg", "Bulgarian", "Български", "Cyrillic", {wesnoth: "bg", fortunes: "bg"}),
+    lang("nl", "Dutch", "Nederlands", "Latin", {wesnoth: "nl", libreoffice: "nl", ddtp: "nl"}),
+    lang("hu", "Hungarian", "Magyar", "Latin", {wesnoth: "hu", libreoffice: "hu", ddtp: "hu"}),
+    lang("sv", "Swedish", "Svenska", "Latin", {wesnoth: "sv", libreoffice: "sv", ddtp: "sv"}),
+    lang("da", "Danish", "Dansk", "Latin", {wesnoth: "da", libreoffice: "da", ddtp: "da"}),
+    lang("fi", "Finnish", "Suomi", "Latin", {wesnoth: "fi", libreoffice: "fi", ddtp: "fi"}),
+    lang("sk", "Slovak", "Slovenčina", "Latin", {wesnoth: "sk", libreoffice: "sk", ddtp: "sk"}),
+    lang("sl", "Slovenian", "Slovenščina", "Latin", {wesnoth: "sl", libreoffice: "sl"}),
+    lang("ca", "Catalan", "Català", "Latin", {wesnoth: "ca", libreoffice: "ca", ddtp: "ca"}),
+    lang("gl", "Galician", "Galego", "Latin", {wesnoth: "gl", libreoffice: "gl", ddtp: "gl"}),
+    lang("eu", "Basque", "Euskara", "Latin", {wesnoth: "eu", libreoffice: "eu", ddtp: "eu"}),
+    lang("et", "Estonian", "Eesti", "Latin", {wesnoth: "et", libreoffice: "et"}),
+    lang("he", "Hebrew", "עברית", "Hebrew", {wesnoth: "he"}),
+    lang("hr", "Croatian", "Hrvatski", "Latin", {wesnoth: "hr", ddtp: "hr"}),
+    lang("sr", "Serbian", "Српски", "Cyrillic", {wesnoth: "sr", ddtp: "sr"}),
+    lang("ro", "Romanian", "Română", "Latin", {wesnoth: "ro", ddtp: "ro"}),
+];
+
+const byCode = new Map(LANGUAGES.map((l) => [l.code, l]));
+
+/** The language with this ISO 639-1 code; a PolyspecError listing the valid codes otherwise. */
+export function languageByCode(code: string): Language {
+    const l = byCode.get(code.trim().toLowerCase());
+    if (!l) throw new PolyspecError(`unknown language "${code}"; valid codes: ${LANGUAGES.map((x) => x.code).join(", ")}`, "E_USAGE");
+    return l;
+}
+
+export function isLanguageCode(code: string): boolean {
+    return byCode.has(code);
+}
+
+/** "German (Deutsch)", for pickers and messages. */
+export function languageLabel(l: Language): string {
+    return l.name === l.native ? l.name : `${l.name} (${l.native})`;
+}

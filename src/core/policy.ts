@@ -1,0 +1,136 @@
+import type {Drafter, Proposal} from "../drafters/drafter";
+
+/**
+ * Decides, at every step, how many draft tokens to verify.
+ * - `budget`: how many tokens to ask the drafter for (for an expensive drafter this is the decision itself);
+ * - `trim`: how many of a proposal to send to the target (a cheap drafter proposes the maximum, then the policy
+ *   keeps the prefix worth verifying, using the drafter's confidence per token);
+ * - `observe`: learn from the outcome.
+ */
+export interface DraftPolicy {
+    budget(drafter: Drafter): number;
+    trim(drafter: Drafter, proposal: Proposal): number;
+    observe(drafter: Drafter, proposal: Proposal, verified: number, accepted: number, draftMs: number, verifyMs: number): void;
+    describe(): string;
+}
+
+/** Always draft k tokens and verify all of them (the classic fixed-k loop; benchmarks use it to sweep k). */
+export class FixedPolicy implements DraftPolicy {
+    constructor(readonly k: number) {}
+    budget(): number { return this.k; }
+    trim(_d: Drafter, p: Proposal): number { return Math.min(this.k, p.tokens.length); }
+    observe(): void {}
+    describe(): string { return `fixed k=${this.k}`; }
+}
+
+/**
+ * Time (ms) to evaluate a batch of n tokens in one target call; n = 1 is one plain decode step.
+ * Built from a measured curve (src/engine/costs.ts) and kept current with an exponential moving average of the
+ * verification times seen during generation.
+ */
+export class CostCurve {
+    private readonly ms: number[];
+    constructor(points: ReadonlyMap<number, number> | Record<number, number>, readonly maxN = 16) {
+        const m = points instanceof Map ? points : new Map(Object.entries(points).map(([k, v]) => [Number(k), v]));
+        const known = [...m.entries()].filter(([n, v]) => n >= 1 && v > 0).sort((a, b) => a[0] - b[0]);
+        if (known.length === 0 || known[0][0] !== 1) throw new Error("cost curve needs the time of one decode step (n = 1)");
+        this.ms = [];
+        for (let n = 1; n <= maxN; n++) this.ms[n] = interpolate(known, n);
+    }
+    at(n: number): number { return this.ms[Math.max(1, Math.min(this.maxN, n))]; }
+    observe(n: number, ms: number): void {
+        if (n < 1 || n > this.maxN || !(ms > 0)) return;
+        this.ms[n] = 0.9 * this.ms[n] + 0.1 * ms;
+    }
+    toJSON(): Record<number, number> { return Object.fromEntries(this.ms.map((v, n) => [n, v]).filter((x) => x[1] !== undefined)); }
+}
+
+function interpolate(known: [number, number][], n: number): number {
+    let lo = known[0], hi = known[known.length - 1];
+    for (const p of known) { if (p[0] <= n) lo = p; if (p[0] >= n) { hi = p; break; } }
+    if (n > hi[0]) { // extrapolate linearly from the last two points
+        const a = known[known.length - 2] ?? [0, 0];
+        return hi[1] + (n - hi[0]) * (hi[1] - a[1]) / Math.max(1, hi[0] - a[0]);
+    }
+    if (hi[0] === lo[0]) return lo[1];
+    return lo[1] + (hi[1] - lo[1]) * (n - lo[0]) / (hi[0] - lo[0]);
+}
+
+/**
+ * Acceptance probability of a draft token given that the ones before it were accepted, learned per drafter,
+ * by confidence bin (drafters that report confidence) or by position (those that do not). Each bin starts from a
+ * weak prior (the confidence itself, or 0.3) worth 4 observations.
+ */
+class AcceptanceModel {
+    private readonly hit = new Float64Array(20);
+    private readonly seen = new Float64Array(20);
+    estimate(confidence: number | undefined, position: number): number {
+        const b = bin(confidence, position);
+        const prior = confidence ?? 0.3;
+        return (this.hit[b] + 4 * prior) / (this.seen[b] + 4);
+    }
+    observe(p: Proposal, verified: number, accepted: number): void {
+        for (let i = 0; i < verified && i <= accepted; i++) {
+            const b = bin(p.confidence?.[i], i);
+            this.seen[b]++;
+            if (i < accepted) this.hit[b]++;
+        }
+    }
+}
+const bin = (c: number | undefined, pos: number) => c === undefined ? 10 + Math.min(pos, 9) : Math.min(9, Math.floor(c * 10));
+
+/**
+ * The cost-aware policy: maximise expected tokens per second. With per-token acceptance estimates a_1..a_n
+ * (each conditional on the previous ones), a step that verifies n drafts yields E[n] = 1 + sum_i prod_{j<=i} a_j
+ * tokens in cost(n + 1) + n * draftMs milliseconds; plain decoding yields 1 token in cost(1). Draft n tokens only
+ * when E[n] / time(n) beats the plain rate by `margin`; otherwise decode plainly. On a CPU where a batch of 2 costs
+ * 1.6 steps this needs a > 0.65 for one token; on a GPU where a batch costs one step it drafts long.
+ */
+export class CostAwarePolicy implements DraftPolicy {
+    private readonly models = new Map<string, AcceptanceModel>();
+    private readonly draftMs = new Map<string, number>();
+    constructor(readonly cost: CostCurve, readonly maxK = 8, readonly margin = 0.03) {}
+
+    private model(d: Drafter, p?: Proposal): AcceptanceModel {
+        const key = p?.source ? `${d.name}/${p.source}` : d.name;
+        let m = this.models.get(key);
+        if (!m) this.models.set(key, m = new AcceptanceModel());
+        return m;
+    }
+
+    budget(d: Drafter): number {
+        if (!d.expensive) return this.maxK;
+        const m = this.model(d);
+        return this.best(Array.from({length: this.maxK}, (_, i) => m.estimate(undefined, i)), this.draftMs.get(d.name) ?? 0);
+    }
+
+    trim(d: Drafter, p: Proposal): number {
+        if (d.expensive) return p.tokens.length; // already paid for: verifying costs only the batch
+        const m = this.model(d, p);
+        return this.best(p.tokens.map((_, i) => m.estimate(p.confidence?.[i], i)), 0);
+    }
+
+    /** The n in 0..a.length maximising expected tokens per ms; 0 unless it beats plain decoding by the margin. */
+    private best(a: number[], draftMsPerToken: number): number {
+        const plain = 1 / this.cost.at(1);
+        let bestN = 0, bestRate = plain * (1 + this.margin), expected = 1, run = 1;
+        for (let n = 1; n <= Math.min(a.length, this.maxK); n++) {
+            run *= a[n - 1];
+            expected += run;
+            const rate = expected / (this.cost.at(n + 1) + n * draftMsPerToken);
+            if (rate > bestRate) { bestRate = rate; bestN = n; }
+        }
+        return bestN;
+    }
+
+    observe(d: Drafter, p: Proposal, verified: number, accepted: number, draftMs: number, verifyMs: number): void {
+        this.model(d, p).observe(p, verified, accepted);
+        this.cost.observe(verified + 1, verifyMs);
+        if (d.expensive && p.tokens.length > 0) {
+            const per = draftMs / p.tokens.length;
+            const old = this.draftMs.get(d.name);
+            this.draftMs.set(d.name, old === undefined ? per : 0.8 * old + 0.2 * per);
+        }
+    }
+    describe(): string { return `cost-aware (k <= ${this.maxK})`; }
+}

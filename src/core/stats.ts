@@ -1,0 +1,112 @@
+/**
+ * Every speculation metric, defined once. Counters go in through `recordStep`; everything else is derived here
+ * and nowhere else (the CLI, the editor, the benchmark and the webview all read these functions).
+ */
+
+/** One draft -> verify round. */
+export interface StepRecord {
+    /** Draft tokens sent to the target for verification (0 for a plain decode step). */
+    proposed: number;
+    /** Draft tokens the target accepted (the longest correct prefix). */
+    accepted: number;
+    /** Tokens this step added to the output: accepted + the target's own token (fewer if generation stopped). */
+    emitted: number;
+    /** Wall time spent in the drafter. */
+    draftMs: number;
+    /** Wall time of the target's batched evaluation (and its roll-back). */
+    verifyMs: number;
+}
+
+export interface StatsSnapshot {
+    steps: number;
+    drafted: number;
+    accepted: number;
+    tokens: number;
+    draftMs: number;
+    verifyMs: number;
+    decodeMs: number;
+    ttftMs: number | null;
+    /** proposedAt[i]: drafts that reached position i; acceptedAt[i]: of those, accepted. */
+    proposedAt: number[];
+    acceptedAt: number[];
+}
+
+export class Stats {
+    steps = 0;
+    drafted = 0;
+    accepted = 0;
+    tokens = 0;
+    draftMs = 0;
+    verifyMs = 0;
+    /** Time from the first decode step to the last token (excludes prompt evaluation). */
+    decodeMs = 0;
+    /** Time from the request to its first output token (includes prompt evaluation). */
+    ttftMs: number | null = null;
+    proposedAt: number[] = [];
+    acceptedAt: number[] = [];
+
+    recordStep(s: StepRecord): void {
+        this.steps++;
+        this.drafted += s.proposed;
+        this.accepted += s.accepted;
+        this.tokens += s.emitted;
+        this.draftMs += s.draftMs;
+        this.verifyMs += s.verifyMs;
+        for (let i = 0; i < s.proposed; i++) {
+            this.proposedAt[i] = (this.proposedAt[i] ?? 0) + 1;
+            if (i < s.accepted) this.acceptedAt[i] = (this.acceptedAt[i] ?? 0) + 1;
+            else this.acceptedAt[i] ??= 0;
+        }
+    }
+
+    merge(o: StatsSnapshot): void {
+        this.steps += o.steps; this.drafted += o.drafted; this.accepted += o.accepted; this.tokens += o.tokens;
+        this.draftMs += o.draftMs; this.verifyMs += o.verifyMs; this.decodeMs += o.decodeMs;
+        o.proposedAt.forEach((v, i) => { this.proposedAt[i] = (this.proposedAt[i] ?? 0) + v; });
+        o.acceptedAt.forEach((v, i) => { this.acceptedAt[i] = (this.acceptedAt[i] ?? 0) + v; });
+        if (this.ttftMs === null) this.ttftMs = o.ttftMs;
+    }
+
+    snapshot(): StatsSnapshot {
+        return {steps: this.steps, drafted: this.drafted, accepted: this.accepted, tokens: this.tokens, draftMs: this.draftMs,
+            verifyMs: this.verifyMs, decodeMs: this.decodeMs, ttftMs: this.ttftMs, proposedAt: [...this.proposedAt], acceptedAt: [...this.acceptedAt]};
+    }
+}
+
+type S = Pick<StatsSnapshot, "steps" | "drafted" | "accepted" | "tokens" | "draftMs" | "verifyMs" | "decodeMs" | "proposedAt" | "acceptedAt">;
+
+/** Acceptance rate = accepted draft tokens / drafted tokens (NaN when nothing was drafted). */
+export const acceptanceRate = (s: S): number => s.drafted > 0 ? s.accepted / s.drafted : NaN;
+/** Mean tokens per target step = output tokens / target evaluations (counts the target's own token: plain decoding = 1). */
+export const tokensPerStep = (s: S): number => s.steps > 0 ? s.tokens / s.steps : NaN;
+/** Acceptance by draft position i = accepted at i / drafts that reached position i (conditional on i-1 accepted). */
+export const acceptanceByPosition = (s: S): number[] => s.proposedAt.map((p, i) => p > 0 ? (s.acceptedAt[i] ?? 0) / p : NaN);
+/** Drafting time per drafted token (ms). */
+export const draftMsPerToken = (s: S): number => s.drafted > 0 ? s.draftMs / s.drafted : NaN;
+/** Verification time per target step (ms). */
+export const verifyMsPerStep = (s: S): number => s.steps > 0 ? s.verifyMs / s.steps : NaN;
+/** Decode throughput = output tokens / decode wall time (prompt evaluation excluded; it is the same for every drafter). */
+export const tokensPerSecond = (s: S): number => s.decodeMs > 0 ? s.tokens / (s.decodeMs / 1000) : NaN;
+/** Speed-up = tokens/s with speculation / tokens/s of plain decoding of the same model in the same process. */
+export const speedup = (s: S, baseline: S): number => tokensPerSecond(s) / tokensPerSecond(baseline);
+
+/**
+ * Expected tokens per step for i.i.d. acceptance rate a and draft length k (Leviathan et al. 2023, eq. 1):
+ * (1 - a^(k+1)) / (1 - a).
+ */
+export const expectedTokensPerStep = (a: number, k: number): number => a >= 1 ? k + 1 : (1 - a ** (k + 1)) / (1 - a);
+
+/**
+ * The Leviathan bound on speed-up for acceptance a, draft length k, and measured costs: the time of one plain
+ * step `stepMs`, of verifying k drafts in one batch `verifyMs(k)` and of drafting one token `draftMs`:
+ * E[tokens per step] * stepMs / (verifyMs(k) + k * draftMs).
+ */
+export const leviathanBound = (a: number, k: number, stepMs: number, verifyMs: number, draftMs: number): number =>
+    expectedTokensPerStep(a, k) * stepMs / (verifyMs + k * draftMs);
+
+/** Compact one-line summary for the CLI and the status bar. */
+export function summary(s: S): string {
+    const a = acceptanceRate(s);
+    return `${s.tokens} tok, ${tokensPerSecond(s).toFixed(1)} tok/s, ${tokensPerStep(s).toFixed(2)} tok/step` +
+        (Number.isNaN(a) ? "" : `, accept ${(a * 100).toFixed(0)}%`);
+}

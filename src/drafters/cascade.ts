@@ -1,0 +1,38 @@
+import type {Drafter, Proposal, ProposeOptions} from "./drafter";
+
+/**
+ * Cascade: asks each drafter in order (context lookup, then the corpus n-gram, then a draft model if configured)
+ * and takes the first non-empty proposal; an expensive drafter is asked only when the cheap ones have nothing.
+ * The proposal keeps its drafter's confidence; `lastSource` says which one answered (for statistics).
+ */
+export class CascadeDrafter implements Drafter {
+    readonly name: string;
+    readonly expensive = false;
+    lastSource: Drafter | undefined;
+    /** How many tokens an expensive member may draft (the engine wires this to the policy's budget). */
+    expensiveBudget: (d: Drafter) => number = () => 2;
+
+    constructor(readonly drafters: Drafter[], name = "cascade") {
+        if (drafters.length === 0) throw new Error("cascade needs at least one drafter");
+        this.name = name;
+    }
+
+    async propose(context: readonly number[], k: number, o?: ProposeOptions): Promise<Proposal> {
+        this.lastSource = undefined;
+        for (const d of this.drafters) {
+            const want = d.expensive ? Math.min(k, this.expensiveBudget(d)) : k;
+            if (want <= 0) continue;
+            const p = await d.propose(context, want, o);
+            if (p.tokens.length > 0) { this.lastSource = d; return {...p, source: p.source ?? d.name}; }
+        }
+        return {tokens: []};
+    }
+
+    observe(accepted: number, proposed: number): void {
+        this.lastSource?.observe(accepted, proposed);
+    }
+
+    reset(): void { for (const d of this.drafters) d.reset(); }
+    describe(): string { return `cascade(${this.drafters.map((d) => d.name).join(" > ")})`; }
+    async dispose(): Promise<void> { for (const d of this.drafters) await d.dispose?.(); }
+}

@@ -1,0 +1,138 @@
+import type * as NLC from "node-llama-cpp";
+import {CancelledError, PolyspecError, type Cancel} from "../core/errors";
+import {CostAwarePolicy, FixedPolicy, type CostCurve, type DraftPolicy} from "../core/policy";
+import {speculate} from "../core/speculate";
+import {Stats, type StatsSnapshot} from "../core/stats";
+import {TextStreamer} from "../core/stream";
+import type {Sampling} from "../core/target";
+import type {PromptSpec} from "../core/tasks";
+import type {Drafter} from "../drafters/drafter";
+import {costCurve} from "./costs";
+import {cores, getLlamaInstance, type GpuChoice} from "./llama";
+import {LoadedModel} from "./model";
+import {renderPrompt} from "./prompt";
+import {LlamaTarget} from "./target";
+
+export interface EngineOptions {
+    /** A default model name, a GGUF path or an hf: URI. */
+    model: string;
+    gpu?: GpuChoice;
+    /** Target threads (default: the machine's cores). */
+    threads?: number;
+    contextSize?: number;
+    onProgress?: (done: number, total: number, stage: string) => void;
+}
+
+export interface GenerateOptions {
+    maxTokens?: number;
+    /** Maximum draft length; with `adaptive` the cost-aware policy picks up to this many per step. */
+    k?: number;
+    /** Cost-aware policy (default) or always verify k drafts. */
+    adaptive?: boolean;
+    sampling?: Sampling;
+    cancel?: Cancel;
+    /** Streamed text: only whole characters (a CJK or emoji character split over tokens waits for its last byte). */
+    onText?: (delta: string) => void;
+    /** Live statistics after each step. */
+    onStats?: (s: StatsSnapshot) => void;
+    stopWhen?: (text: string) => boolean;
+    /** Policy override (benchmarks). */
+    policy?: DraftPolicy;
+}
+
+export interface GenerateResult {
+    text: string;
+    tokens: number[];
+    promptTokens: number;
+    /** Prompt tokens whose KV cache was reused from the previous request (shared chat template and system text). */
+    reusedPromptTokens: number;
+    stats: StatsSnapshot;
+    cancelled: boolean;
+    drafter: string;
+}
+
+/**
+ * The one generation path: the CLI, the editor and the benchmark all call Engine.generate. Holds the target model,
+ * one context sequence whose KV cache keeps the previous prompt (so a shared prefix is not evaluated again),
+ * and the machine's cost curve for the cost-aware policy. One generation at a time (`busy`).
+ */
+export class Engine {
+    private curve?: CostCurve;
+    private running = false;
+
+    private constructor(readonly model: LoadedModel, readonly context: NLC.LlamaContext, readonly target: LlamaTarget, readonly options: EngineOptions & {threads: number}) {}
+
+    static async create(o: EngineOptions): Promise<Engine> {
+        const model = await LoadedModel.open(o.model, {gpu: o.gpu, onProgress: o.onProgress});
+        const threads = o.threads ?? cores();
+        const context = await model.model.createContext({contextSize: o.contextSize ?? 4096, threads, batchSize: 512, sequences: 1});
+        const target = new LlamaTarget(model, context.getSequence());
+        return new Engine(model, context, target, {...o, threads});
+    }
+
+    get busy(): boolean { return this.running; }
+    get gpu(): string | false { return this.model.model.llama.gpu; }
+
+    /** The machine's verification cost curve (measured once, then cached on disk). */
+    async costCurve(): Promise<CostCurve> {
+        if (!this.curve) {
+            if (this.target.contextTokens.length === 0) await this.target.prepare(await renderPrompt(this.model, {text: "Speculative decoding drafts tokens cheaply and verifies them in one batch."}));
+            this.curve = await costCurve(this.target, {modelPath: this.model.path, threads: this.options.threads, gpu: this.gpu});
+        }
+        return this.curve;
+    }
+
+    async generate(prompt: PromptSpec, drafter: Drafter | undefined, o: GenerateOptions = {}): Promise<GenerateResult> {
+        if (this.running) throw new PolyspecError("a generation is already running: wait for it to finish or cancel it", "E_BUSY");
+        this.running = true;
+        try {
+            return await this.run(prompt, drafter, o);
+        } finally {
+            this.running = false;
+        }
+    }
+
+    private async run(prompt: PromptSpec, drafter: Drafter | undefined, o: GenerateOptions): Promise<GenerateResult> {
+        const t0 = performance.now();
+        const tokens = await renderPrompt(this.model, prompt);
+        const room = this.context.contextSize - tokens.length - (o.k ?? 8) - 2;
+        if (room < 1) throw new PolyspecError(`the prompt has ${tokens.length} tokens, more than the context of ${this.context.contextSize} allows: shorten the text`);
+        const maxTokens = Math.min(o.maxTokens ?? 512, room);
+        const k = o.k ?? 8;
+        const policy = o.policy ?? (o.adaptive === false ? new FixedPolicy(k) : new CostAwarePolicy(await this.costCurve(), k));
+        drafter?.reset();
+        const cascade = drafter as {expensiveBudget?: (d: Drafter) => number};
+        if (cascade && "expensiveBudget" in cascade) cascade.expensiveBudget = (d) => policy.budget(d);
+        const reused = await this.target.prepare(tokens.slice(0, -1));
+        const stats = new Stats();
+        const streamer = new TextStreamer((t) => this.model.detokenize(t));
+        let cancelled = false;
+        const out: number[] = [];
+        try {
+            await speculate(this.target, drafter, tokens, {
+                maxTokens, sampling: o.sampling, policy, cancel: o.cancel,
+                onTokens: (fresh) => {
+                    stats.ttftMs ??= performance.now() - t0;
+                    out.push(...fresh);
+                    const delta = streamer.push(fresh);
+                    if (delta) o.onText?.(delta);
+                    o.onStats?.(stats.snapshot());
+                },
+                stopWhen: o.stopWhen && (() => o.stopWhen!(streamer.text)),
+            }, stats);
+        } catch (e) {
+            if (!(e instanceof CancelledError)) throw e;
+            cancelled = true;
+        }
+        const tail = streamer.flush();
+        if (tail) o.onText?.(tail);
+        return {text: streamer.text, tokens: out, promptTokens: tokens.length, reusedPromptTokens: reused, stats: stats.snapshot(), cancelled, drafter: drafter?.name ?? "none"};
+    }
+
+    async dispose(): Promise<void> {
+        await this.context.dispose();
+        await this.model.dispose();
+    }
+}
+
+export {getLlamaInstance};
