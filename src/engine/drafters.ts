@@ -1,0 +1,44 @@
+import {PolyspecError} from "../core/errors";
+import type {Tokenizer} from "../core/target";
+import {CascadeDrafter} from "../drafters/cascade";
+import type {Drafter} from "../drafters/drafter";
+import {LookupDrafter} from "../drafters/lookup";
+import {loadNgramDrafter} from "../drafters/ngram";
+import {DraftModelDrafter} from "./draft-model";
+
+/** The drafter kinds a user can name: none | lookup | ngram:FILE | model:FILE_OR_NAME | cascade. */
+export const DRAFTER_SPECS = "none | lookup | ngram:FILE | model:MODEL | cascade";
+
+export interface DrafterFiles {
+    /** n-gram file for the cascade */
+    ngram?: string;
+    /** draft model for the cascade */
+    draftModel?: string;
+}
+
+/**
+ * Builds a drafter from its spec. The cascade chains context lookup, then the corpus n-gram (if a file is given),
+ * then the draft model (if given). Refuses an n-gram file or draft model built for another tokenizer.
+ */
+export async function createDrafter(spec: string, target: Tokenizer, files: DrafterFiles = {}): Promise<Drafter | undefined> {
+    const [kind, ...rest] = spec.split(":");
+    const arg = rest.join(":");
+    switch (kind) {
+        case "none": return undefined;
+        case "lookup": return new LookupDrafter();
+        case "ngram":
+            if (!arg) throw new PolyspecError("--drafter ngram:FILE needs the n-gram file (train one with 'polyspec ngram train')", "E_USAGE");
+            return loadNgramDrafter(arg, target);
+        case "model":
+            if (!arg) throw new PolyspecError("--drafter model:MODEL needs a draft model (a GGUF path or qwen2.5-coder-0.5b)", "E_USAGE");
+            return DraftModelDrafter.open(arg, target);
+        case "cascade": {
+            const list: Drafter[] = [new LookupDrafter()];
+            if (files.ngram) list.push(loadNgramDrafter(files.ngram, target));
+            if (files.draftModel) list.push(await DraftModelDrafter.open(files.draftModel, target));
+            return new CascadeDrafter(list);
+        }
+        default:
+            throw new PolyspecError(`unknown drafter "${spec}": use ${DRAFTER_SPECS}`, "E_USAGE");
+    }
+}

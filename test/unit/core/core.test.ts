@@ -1,0 +1,149 @@
+import assert from "node:assert/strict";
+import {acceptDistribution, acceptMatching, residual} from "../../../src/core/accept";
+import {CostAwarePolicy, CostCurve, FixedPolicy} from "../../../src/core/policy";
+import {mixSeed, mulberry32, sampleFrom} from "../../../src/core/rng";
+import {acceptanceByPosition, acceptanceRate, expectedTokensPerStep, leviathanBound, Stats, tokensPerSecond, tokensPerStep} from "../../../src/core/stats";
+import {TextStreamer} from "../../../src/core/stream";
+import type {Drafter, Proposal} from "../../../src/drafters/drafter";
+import {CascadeDrafter} from "../../../src/drafters/cascade";
+import {LookupDrafter} from "../../../src/drafters/lookup";
+
+describe("acceptance rules", () => {
+    it("matching keeps the longest correct prefix plus the target's token", () => {
+        assert.deepEqual(acceptMatching([5, 9, 2], [5, 9, 7, 4]), {accepted: 2, next: 7});
+        assert.deepEqual(acceptMatching([5, 9, 2], [5, 9, 2, 4]), {accepted: 3, next: 4});
+        assert.deepEqual(acceptMatching([5], [6, 1]), {accepted: 0, next: 6});
+        assert.deepEqual(acceptMatching([], [3]), {accepted: 0, next: 3});
+        assert.throws(() => acceptMatching([1, 2], [1, 2]));
+    });
+    it("residual is norm(max(0, p - q))", () => {
+        const r = residual(new Map([[1, 0.5], [2, 0.3], [3, 0.2]]), new Map([[1, 0.7], [2, 0.1], [4, 0.2]]));
+        assert.equal(r.has(1), false);
+        assert.ok(Math.abs(r.get(2)! - 0.5) < 1e-12 && Math.abs(r.get(3)! - 0.5) < 1e-12);
+    });
+    it("distribution rule: emitted token is distributed as p (Monte Carlo on one position)", () => {
+        const p = new Map([[1, 0.5], [2, 0.3], [3, 0.2]]);
+        const q = new Map([[1, 0.2], [2, 0.2], [4, 0.6]]);
+        const rng = mulberry32(42);
+        const counts = new Map<number, number>();
+        const N = 200_000;
+        for (let i = 0; i < N; i++) {
+            const x = sampleFrom(q, rng);
+            const v = acceptDistribution([x], [q], [p, new Map([[9, 1]])], 9, rng);
+            const t = v.accepted === 1 ? x : v.next;
+            counts.set(t, (counts.get(t) ?? 0) + 1);
+        }
+        for (const [t, pt] of p) assert.ok(Math.abs(counts.get(t)! / N - pt) < 0.005, `token ${t}: ${counts.get(t)! / N} vs ${pt}`);
+        assert.equal(counts.get(4), undefined);
+    });
+});
+
+describe("stats", () => {
+    it("derives every metric from the counters", () => {
+        const s = new Stats();
+        s.recordStep({proposed: 3, accepted: 2, emitted: 3, draftMs: 1, verifyMs: 10});
+        s.recordStep({proposed: 0, accepted: 0, emitted: 1, draftMs: 0, verifyMs: 5});
+        s.recordStep({proposed: 2, accepted: 0, emitted: 1, draftMs: 1, verifyMs: 8});
+        s.decodeMs = 500;
+        assert.equal(acceptanceRate(s), 2 / 5);
+        assert.equal(tokensPerStep(s), 5 / 3);
+        assert.deepEqual(acceptanceByPosition(s), [1 / 2, 1 / 2, 0]);
+        assert.equal(tokensPerSecond(s), 10);
+        assert.ok(Number.isNaN(acceptanceRate(new Stats())));
+    });
+    it("expected tokens per step and the Leviathan bound", () => {
+        assert.equal(expectedTokensPerStep(0, 4), 1);
+        assert.equal(expectedTokensPerStep(1, 4), 5);
+        assert.ok(Math.abs(expectedTokensPerStep(0.5, 2) - 1.75) < 1e-12);
+        assert.ok(Math.abs(leviathanBound(0.5, 2, 80, 140, 0) - 1.75 * 80 / 140) < 1e-12);
+    });
+});
+
+describe("cost-aware policy", () => {
+    const drafter = (expensive = false): Drafter => ({name: "d", expensive, propose: () => ({tokens: []}), observe() {}, reset() {}, describe: () => "d"});
+    const cpu = () => new CostCurve({1: 80, 2: 136, 4: 223, 8: 420, 16: 800});
+    const gpu = () => new CostCurve({1: 10, 2: 10.2, 4: 10.5, 8: 11, 16: 12});
+    const prop = (conf: number[]): Proposal => ({tokens: conf.map((_, i) => i), confidence: conf});
+    it("interpolates the cost curve", () => {
+        const c = cpu();
+        assert.equal(c.at(1), 80);
+        assert.equal(c.at(3), (136 + 223) / 2);
+        assert.ok(c.at(12) > 420 && c.at(12) < 800);
+    });
+    it("on a compute-bound CPU drafts only confident tokens, and plainly decodes otherwise", () => {
+        const p = new CostAwarePolicy(cpu(), 8);
+        assert.equal(p.trim(drafter(), prop([0.3, 0.3, 0.3])), 0);
+        assert.equal(p.trim(drafter(), prop([0.95, 0.2])), 1);
+        assert.ok(p.trim(drafter(), prop([0.99, 0.99, 0.99, 0.99])) >= 3);
+    });
+    it("where verification is nearly free, drafts long even at modest confidence", () => {
+        const p = new CostAwarePolicy(gpu(), 8);
+        assert.ok(p.trim(drafter(), prop([0.5, 0.5, 0.5, 0.5, 0.5, 0.5])) >= 4);
+    });
+    it("learns from outcomes: a drafter whose confident drafts fail stops being verified", () => {
+        const p = new CostAwarePolicy(cpu(), 4);
+        const d = drafter();
+        const pr = prop([0.95, 0.95]);
+        assert.ok(p.trim(d, pr) > 0);
+        for (let i = 0; i < 30; i++) p.observe(d, pr, 2, 0, 0, 136);
+        assert.equal(p.trim(d, pr), 0);
+    });
+    it("expensive drafters: budget decided before drafting from position statistics and drafting cost", () => {
+        const p = new CostAwarePolicy(cpu(), 4);
+        assert.equal(p.budget(drafter(true)), 0); // 0.3 prior, 80 ms steps: not worth it
+        const g = new CostAwarePolicy(gpu(), 4);
+        const d = drafter(true);
+        for (let i = 0; i < 20; i++) g.observe(d, {tokens: [1, 2, 3, 4]}, 4, 4, 4, 11);
+        assert.ok(g.budget(d) >= 3);
+        assert.equal(new FixedPolicy(3).budget(), 3);
+    });
+});
+
+describe("rng", () => {
+    it("is reproducible and spreads seeds", () => {
+        assert.equal(mulberry32(5).next(), mulberry32(5).next());
+        assert.notEqual(mixSeed(1, 0), mixSeed(1, 1));
+        assert.equal(mixSeed(3, 4, 5), mixSeed(3, 4, 5));
+    });
+});
+
+describe("context lookup drafter", () => {
+    it("continues the most recent earlier occurrence of the longest matching suffix", () => {
+        const d = new LookupDrafter(2, 4);
+        const p = d.propose([7, 8, 9, 4, 1, 7, 8], 3);
+        assert.deepEqual(p.tokens, [9, 4, 1]);
+        assert.equal(p.confidence!.length, 3);
+    });
+    it("proposes nothing without a match, and indexes incrementally as the context grows", () => {
+        const d = new LookupDrafter(2, 3);
+        assert.deepEqual(d.propose([1, 2, 3, 4], 4).tokens, []);
+        assert.deepEqual(d.propose([1, 2, 3, 4, 5, 1, 2], 2).tokens, [3, 4]);
+        assert.deepEqual(d.propose([1, 2, 3, 4, 5, 1, 2, 3, 4, 9, 3, 4], 1).tokens, [9]);
+        d.reset();
+        assert.deepEqual(d.propose([5, 6, 5], 2).tokens, []);
+    });
+});
+
+describe("cascade", () => {
+    it("takes the first drafter with a proposal and tags its source", async () => {
+        const empty: Drafter = {name: "a", expensive: false, propose: () => ({tokens: []}), observe() {}, reset() {}, describe: () => "a"};
+        let observed = -1;
+        const some: Drafter = {name: "b", expensive: false, propose: (_c, k) => ({tokens: Array(k).fill(1)}), observe(n) { observed = n; }, reset() {}, describe: () => "b"};
+        const c = new CascadeDrafter([empty, some]);
+        const p = await c.propose([1], 2);
+        assert.deepEqual(p.tokens, [1, 1]);
+        assert.equal(p.source, "b");
+        c.observe(1, 2);
+        assert.equal(observed, 1);
+    });
+});
+
+describe("text streamer", () => {
+    it("never emits a character split across tokens", () => {
+        const bytes = [...Buffer.from("ab你好😀c", "utf8")];
+        const s = new TextStreamer((t) => Buffer.from(t).toString("utf8"));
+        const parts = bytes.map((b) => s.push([b]));
+        assert.ok(parts.every((x) => !x.includes("\ufffd")));
+        assert.equal(parts.join("") + s.flush(), "ab你好😀c");
+    });
+});
