@@ -14,7 +14,7 @@ const common = {
 };
 const entries = [
     {entryPoints: ["src/cli/main.ts"], outfile: "dist/cli.js"},
-    {entryPoints: ["src/drafters/ngram/worker.ts"], outfile: "dist/worker.js"},
+    {entryPoints: ["src/engine/train-worker.ts"], outfile: "dist/worker.js"},
 ];
 import fs from "node:fs";
 if (fs.existsSync("src/vscode/extension.ts")) entries.push({entryPoints: ["src/vscode/extension.ts"], outfile: "dist/extension.js"});

@@ -8,6 +8,7 @@ const commands: Record<string, () => Promise<Command>> = {
     generate: async () => (await import("./generate")).run,
     corpus: async () => (await import("./corpus")).run,
     demo: async () => (await import("./demo")).run,
+    bench: async () => (await import("./bench")).run,
 };
 
 const USAGE = `usage: polyspec <command> [options]

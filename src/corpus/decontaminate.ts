@@ -15,6 +15,9 @@ export class HeldOut {
         const k = normKey(text);
         if (k) this.keys.add(k);
     }
+    addKey(key: string): void {
+        if (key) this.keys.add(key);
+    }
     has(text: string): boolean {
         return this.keys.has(normKey(text));
     }

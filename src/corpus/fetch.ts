@@ -151,6 +151,11 @@ export class AptFetcher implements Fetcher {
         const key = crypto.createHash("sha256").update(path.basename(file) + "\n" + members.join("\n")).digest("hex").slice(0, 12);
         const root = path.join(this.opts.dir, "extracted", `${name}_${key}`);
         if (!fs.existsSync(path.join(root, ".complete"))) {
+            // drop extractions of other versions or member lists of this package: they are stale
+            const parent = path.dirname(root);
+            if (fs.existsSync(parent)) {
+                for (const d of fs.readdirSync(parent)) if (d.startsWith(name + "_") && /^[0-9a-f]{12}$/.test(d.slice(name.length + 1))) fs.rmSync(path.join(parent, d), {recursive: true, force: true});
+            }
             fs.rmSync(root, {recursive: true, force: true});
             fs.mkdirSync(root, {recursive: true});
             const script = 'set -o pipefail; dpkg-deb --fsys-tarfile "$1" | tar -x -C "$2" --wildcards --no-same-owner "${@:3}"';

@@ -25,6 +25,18 @@ export const PROMPTS_PER_LOCALE = 60;
 export const TECH_TEST_FRACTION = 0.07;
 export const MIN_TEST_WORDS = 4;
 
+export interface HeldOutLimits {
+    storyTestPerLocale: number;
+    promptsPerLocale: number;
+    techTestFraction: number;
+}
+
+export const DEFAULT_LIMITS: HeldOutLimits = {
+    storyTestPerLocale: STORY_TEST_PER_LOCALE,
+    promptsPerLocale: PROMPTS_PER_LOCALE,
+    techTestFraction: TECH_TEST_FRACTION,
+};
+
 /** Wesnoth textdomains that are story-world text (campaigns, tutorial, unit lore, multiplayer scenarios). */
 export function isStoryDomain(domain: string): boolean {
     return isCampaignDomain(domain) || ["wesnoth-tutorial", "wesnoth-units", "wesnoth-multiplayer", "wesnoth-anl", "wesnoth-wc"].includes(domain);
@@ -76,7 +88,7 @@ export function wesnothLocales(roots: string[]): string[] {
  * extracted English LibreOffice help (either may be empty). `onEnglish` receives every English string seen, for
  * the English corpus.
  */
-export function decideHeldOut(seed: string, wesnothRoots: string[], loEnRoot: string | undefined, onEnglish?: (en: string, source: "wesnoth" | "libreoffice") => void): HeldOutEnglish {
+export function decideHeldOut(seed: string, wesnothRoots: string[], loEnRoot: string | undefined, onEnglish?: (en: string, source: "wesnoth" | "libreoffice") => void, limits: HeldOutLimits = DEFAULT_LIMITS): HeldOutEnglish {
     const uTest = hasher(seed, "story-test"), uPrompt = hasher(seed, "story-prompt"), uTech = hasher(seed, "tech-test");
     const locales = wesnothLocales(wesnothRoots);
     const storyTest = new Set<string>(), storyPrompt = new Set<string>();
@@ -88,11 +100,11 @@ export function decideHeldOut(seed: string, wesnothRoots: string[], loEnRoot: st
         const story = pairs.filter((p) => isStoryDomain(p.origin));
         perLocale.push(story);
         const noSpaces = localeNoSpaces(loc);
-        for (const p of firstByHash(story.filter((q) => isTestPair(q, noSpaces)), (q) => q.en, uTest, STORY_TEST_PER_LOCALE)) storyTest.add(normKey(p.en));
+        for (const p of firstByHash(story.filter((q) => isTestPair(q, noSpaces)), (q) => q.en, uTest, limits.storyTestPerLocale)) storyTest.add(normKey(p.en));
     }
     for (const story of perLocale) {
         const cands = story.filter((p) => isPromptCandidate(p) && !storyTest.has(normKey(p.en)));
-        for (const p of firstByHash(cands, (q) => q.en, uPrompt, PROMPTS_PER_LOCALE)) {
+        for (const p of firstByHash(cands, (q) => q.en, uPrompt, limits.promptsPerLocale)) {
             const k = normKey(p.en);
             storyPrompt.add(k);
             if (!promptText.has(k)) promptText.set(k, p.en);
@@ -102,7 +114,7 @@ export function decideHeldOut(seed: string, wesnothRoots: string[], loEnRoot: st
     if (loEnRoot) {
         for (const en of englishHelpParagraphs(loEnRoot)) {
             onEnglish?.(en, "libreoffice");
-            if (wordCount(en) >= MIN_TEST_WORDS && !hasPlaceholders(en) && uTech(en) < TECH_TEST_FRACTION) techTest.add(normKey(en));
+            if (wordCount(en) >= MIN_TEST_WORDS && !hasPlaceholders(en) && uTech(en) < limits.techTestFraction) techTest.add(normKey(en));
         }
     }
     return {storyTest, storyPrompt, techTest, promptText, locales};

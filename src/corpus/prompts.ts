@@ -9,7 +9,7 @@ import {hasPlaceholders, wordCount} from "./clean";
  * The decision is made on the English source so that it is the same for every language; isNarrativeTarget then
  * checks that a translation is a whole sentence too.
  */
-const GAMEPLAY = /\b(turns?|gold|recruit(s|ed|ing)?|recall(s|ed|ing)?|objectives?|scenario|campaign|difficulty|experience|XP|HP|hit ?points|upkeep|income|village(s)? (give|provide)|level[- ]?\d|click|press|menu|save|reload|hint|note|tip|bonus|victory|defeat (all|the)|units? (you|can)|your (units|leader|side)|side \d|toggle|option|settings?|keyboard|mouse|cursor|version|add-?on)\b/i;
+const GAMEPLAY = /\b(units?|somebody else|someone else|turns?|gold|recruit(s|ed|ing)?|recall(s|ed|ing)?|objectives?|scenario|campaign|difficulty|experience|XP|HP|hit ?points|upkeep|income|village(s)? (give|provide)|level[- ]?\d|click|press|menu|save|reload|hint|note|tip|bonus|victory|defeat (all|the)|units? (you|can)|your (units|leader|side)|side \d|toggle|option|settings?|keyboard|mouse|cursor|version|add-?on)\b/i;
 const OBJECTIVE_START = /^(Defeat|Move|Kill|Resign|Death of|Turns run out|Survive|Destroy|Capture|Escort|Protect|Hold|Reach|Bring|Get|Take|Find)\b/;
 
 export const PROMPT_MIN_WORDS = 8;

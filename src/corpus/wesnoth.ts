@@ -53,9 +53,9 @@ export function addStats(a: ReadStats, b: ReadStats): void {
     a.untranslated += b.untranslated;
 }
 
-/** Wesnoth marks context inline with a caret prefix ("female^", "race+plural^"); the game strips it. */
+/** Wesnoth marks context inline with a caret prefix ("female^", "race+plural^", "holy water^"); the game strips it. */
 export function stripCaretContext(s: string): string {
-    return s.replace(/^[A-Za-z0-9_+ -]{1,40}\^/, "");
+    return s.replace(/^(?:[A-Za-z0-9_+-]{1,40}|[a-z0-9_+]+(?: [a-z0-9_+]+){1,3})\^/, "");
 }
 
 /**

@@ -23,7 +23,10 @@ export async function getLlamaInstance(gpu: GpuChoice = (process.env.POLYSPEC_GP
     llamaGpu = gpu;
     llamaPromise = (async () => {
         const {getLlama, LlamaLogLevel} = await nodeLlamaCpp();
-        return getLlama({gpu: gpu === "cpu" ? false : gpu, build: "never", logLevel: LlamaLogLevel.error, maxThreads: cores()});
+        // llama.cpp's own log lines (e.g. "failed to read tensor info" before a load error) are kept out of the
+        // user's terminal: our errors say what happened; POLYSPEC_DEBUG=1 shows them
+        const logger = (level: NLC.LlamaLogLevel, message: string) => { if (process.env.POLYSPEC_DEBUG) console.error(`[llama.cpp ${level}] ${message}`); };
+        return getLlama({gpu: gpu === "cpu" ? false : gpu, build: "never", logLevel: LlamaLogLevel.warn, logger, maxThreads: cores()});
     })();
     return llamaPromise;
 }

@@ -1,0 +1,22 @@
+import fs from "node:fs";
+import {PolyspecError} from "../core/errors";
+import {storyPrompt, translationPrompt} from "../core/tasks";
+import {buildCorpus, corpusPaths, readJsonl} from "../corpus";
+import type {BenchCase} from "./live";
+
+/**
+ * Held-out inputs from the corpus build: translation English -> X from the story-domain test set (Wesnoth) and
+ * story continuation in X from the held-out story prompts. Builds the language's corpus first when missing.
+ */
+export async function loadCases(task: "translate" | "story", lang: string, n: number, offset = 0): Promise<BenchCase[]> {
+    const p = corpusPaths(lang);
+    if (!fs.existsSync(p.manifest)) await buildCorpus({langs: [lang]});
+    if (task === "translate") {
+        const rows = (await readJsonl(p.testStory) as {id: string; src: string; ref: string}[]).filter((r) => r.src.split(/\s+/).length >= 8);
+        if (rows.length < offset + n) throw new PolyspecError(`the ${lang} translation test set has only ${rows.length} usable segments`);
+        return rows.slice(offset, offset + n).map((r) => ({task, lang, id: r.id, prompt: translationPrompt(r.src, lang), reference: r.ref, input: r.src}));
+    }
+    const rows = (await readJsonl(p.prompts) as {id: string; text: string}[]);
+    if (rows.length < offset + n) throw new PolyspecError(`the ${lang} story prompts hold only ${rows.length} prompts`);
+    return rows.slice(offset, offset + n).map((r) => ({task, lang, id: r.id, prompt: storyPrompt(r.text, lang), input: r.text}));
+}

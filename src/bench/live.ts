@@ -1,0 +1,122 @@
+import {PolyspecError, throwIfCancelled, type Cancel} from "../core/errors";
+import {Stats, speedup, tokensPerSecond, type StatsSnapshot} from "../core/stats";
+import type {PromptSpec} from "../core/tasks";
+import type {Runner} from "./runner";
+
+export interface BenchCase {
+    task: "translate" | "story";
+    lang: string;
+    id: string;
+    prompt: PromptSpec;
+    /** The raw input (source sentence or story opening). */
+    input: string;
+    /** Reference translation (for chrF). */
+    reference?: string;
+}
+
+export interface RunRecord {
+    task: string;
+    lang: string;
+    case: string;
+    runner: string;
+    rep: number;
+    stats: StatsSnapshot;
+    tokens: number[];
+    /** Token-identical to the baseline's greedy output for the same case. */
+    identical: boolean;
+}
+
+export interface LiveOptions {
+    reps: number;
+    maxTokens: number;
+    /** Runner whose output is the reference (plain decoding). */
+    baseline: string;
+    /** Runners whose outputs must equal the baseline's (ours; the peers are only reported). */
+    mustMatch: (runnerId: string) => boolean;
+    onProgress?: (done: number, total: number, note: string) => void;
+    cancel?: Cancel;
+}
+
+/**
+ * Live runs: every runner on every case, `reps` times, interleaved prompt by prompt (the runner order rotates)
+ * so machine noise hits all alike. One warm-up run per runner is excluded. Greedy outputs are checked against the
+ * baseline: a mismatch of one of our runners fails the benchmark.
+ */
+export async function runLive(cases: BenchCase[], runners: Runner[], o: LiveOptions): Promise<RunRecord[]> {
+    if (!runners.some((r) => r.id === o.baseline)) throw new Error(`baseline runner ${o.baseline} missing`);
+    const total = runners.length * (1 + cases.length * o.reps);
+    let done = 0;
+    for (const r of runners) { // warm-up
+        throwIfCancelled(o.cancel);
+        await r.run(cases[0], Math.min(16, o.maxTokens));
+        o.onProgress?.(++done, total, `warm-up ${r.id}`);
+    }
+    const reference = new Map<string, number[]>();
+    const records: RunRecord[] = [];
+    for (let rep = 0; rep < o.reps; rep++) {
+        for (const [ci, c] of cases.entries()) {
+            const shift = (rep + ci) % runners.length;
+            const order = [...runners.slice(shift), ...runners.slice(0, shift)];
+            // the baseline runs first for a case's first rep so that the reference exists
+            if (rep === 0) order.sort((a, b) => Number(b.id === o.baseline) - Number(a.id === o.baseline));
+            for (const r of order) {
+                throwIfCancelled(o.cancel);
+                const out = await r.run(c, o.maxTokens);
+                if (r.id === o.baseline && !reference.has(c.id)) reference.set(c.id, out.tokens);
+                const ref = reference.get(c.id)!;
+                const identical = ref.length === out.tokens.length && ref.every((t, i) => t === out.tokens[i]);
+                records.push({task: c.task, lang: c.lang, case: c.id, runner: r.id, rep, stats: out.stats, tokens: out.tokens, identical});
+                o.onProgress?.(++done, total, `${c.task} ${c.lang} ${r.id}`);
+                if (!identical && o.mustMatch(r.id)) {
+                    const at = ref.findIndex((t, i) => out.tokens[i] !== t);
+                    throw new PolyspecError(`greedy output of ${r.id} differs from plain decoding on ${c.task}/${c.lang}/${c.id} at token ${at}: a speculation bug`);
+                }
+            }
+        }
+    }
+    return records;
+}
+
+export interface CellSummary {
+    task: string;
+    lang: string;
+    runner: string;
+    /** merged statistics over all cases and reps */
+    stats: StatsSnapshot;
+    /** per-rep tokens/s and speed-up against the baseline of the same rep */
+    tps: number[];
+    speedups: number[];
+    ttftMs: number[];
+    identical: boolean;
+}
+
+/** Groups records by task, language and runner; speed-up per rep against the baseline's same rep. */
+export function summarize(records: RunRecord[], baseline: string): CellSummary[] {
+    const key = (r: {task: string; lang: string}) => `${r.task}\u0000${r.lang}`;
+    const cells = new Map<string, {all: Stats; reps: Map<number, Stats>; ttft: number[]; identical: boolean; task: string; lang: string; runner: string}>();
+    for (const r of records) {
+        const k = `${key(r)}\u0000${r.runner}`;
+        let c = cells.get(k);
+        if (!c) cells.set(k, c = {all: new Stats(), reps: new Map(), ttft: [], identical: true, task: r.task, lang: r.lang, runner: r.runner});
+        c.all.merge(r.stats);
+        if (!c.reps.has(r.rep)) c.reps.set(r.rep, new Stats());
+        c.reps.get(r.rep)!.merge(r.stats);
+        if (r.stats.ttftMs !== null) c.ttft.push(r.stats.ttftMs);
+        c.identical &&= r.identical;
+    }
+    const out: CellSummary[] = [];
+    for (const c of cells.values()) {
+        const base = cells.get(`${key(c)}\u0000${baseline}`);
+        const reps = [...c.reps.keys()].sort((a, b) => a - b);
+        out.push({task: c.task, lang: c.lang, runner: c.runner, stats: c.all.snapshot(), identical: c.identical, ttftMs: c.ttft,
+            tps: reps.map((rep) => tokensPerSecond(c.reps.get(rep)!)),
+            speedups: reps.map((rep) => base?.reps.get(rep) ? speedup(c.reps.get(rep)!, base.reps.get(rep)!) : NaN)});
+    }
+    return out;
+}
+
+export const median = (a: number[]): number => {
+    const s = a.filter((x) => !Number.isNaN(x)).sort((x, y) => x - y);
+    if (s.length === 0) return NaN;
+    return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};

@@ -1,0 +1,66 @@
+import type * as NLC from "node-llama-cpp";
+import {Stats} from "../core/stats";
+import type {Engine} from "../engine/engine";
+import {LoadedModel} from "../engine/model";
+import {nodeLlamaCpp} from "../engine/llama";
+import {renderPrompt} from "../engine/prompt";
+import type {BenchCase} from "./live";
+import type {RunOutcome, Runner} from "./runner";
+
+/**
+ * node-llama-cpp's own speculative path as shipped (the peers): a context sequence with a token predictor,
+ * generating greedily through `sequence.evaluate`. Its statistics come from `sequence.tokenPredictions`
+ * (validated = accepted predictions, refuted = rejected ones); steps are not observable, so tokens per step is
+ * left out for these rows.
+ */
+export class PeerRunner implements Runner {
+    private constructor(readonly id: string, private readonly engine: Engine, private readonly context: NLC.LlamaContext,
+        private readonly seq: NLC.LlamaContextSequence, private readonly extra?: {context: NLC.LlamaContext; model: LoadedModel}) {}
+
+    static async inputLookup(engine: Engine): Promise<PeerRunner> {
+        const {InputLookupTokenPredictor} = await nodeLlamaCpp();
+        const context = await engine.model.model.createContext({contextSize: 4096, threads: engine.options.threads, sequences: 1});
+        return new PeerRunner("nlc-input-lookup", engine, context, context.getSequence({tokenPredictor: new InputLookupTokenPredictor()}));
+    }
+
+    static async draftSequence(engine: Engine, draftModel: string): Promise<PeerRunner> {
+        const {DraftSequenceTokenPredictor} = await nodeLlamaCpp();
+        const model = await LoadedModel.open(draftModel);
+        const dctx = await model.model.createContext({contextSize: 4096, threads: 1, sequences: 1});
+        const context = await engine.model.model.createContext({contextSize: 4096, threads: engine.options.threads, sequences: 1});
+        const seq = context.getSequence({tokenPredictor: new DraftSequenceTokenPredictor(dctx.getSequence(), {maxTokens: 4})});
+        return new PeerRunner("nlc-draft-sequence", engine, context, seq, {context: dctx, model});
+    }
+
+    async run(c: BenchCase, maxTokens: number): Promise<RunOutcome> {
+        const tokens = await renderPrompt(this.engine.model, c.prompt);
+        await this.seq.clearHistory();
+        const stop = this.engine.model.stopTokens;
+        const before = {...this.seq.tokenPredictions};
+        const out: number[] = [];
+        const t0 = performance.now();
+        let tFirst = 0;
+        for await (const t of this.seq.evaluate(tokens as NLC.Token[], {temperature: 0})) {
+            if (stop.has(t)) break;
+            out.push(t);
+            if (out.length === 1) tFirst = performance.now();
+            if (out.length >= maxTokens) break;
+        }
+        const tEnd = performance.now();
+        const p = this.seq.tokenPredictions;
+        const stats = new Stats();
+        stats.tokens = out.length;
+        stats.accepted = p.validated - before.validated;
+        stats.drafted = stats.accepted + (p.refuted - before.refuted);
+        // node-llama-cpp evaluates the whole prompt before the first token, so decode time is measured after the
+        // first token and scaled by n/(n-1) to cover the same n steps as our loop's decode time
+        stats.decodeMs = out.length > 1 ? (tEnd - tFirst) * out.length / (out.length - 1) : tEnd - t0;
+        stats.ttftMs = tFirst - t0;
+        return {tokens: out, stats: stats.snapshot()};
+    }
+
+    async dispose(): Promise<void> {
+        await this.context.dispose();
+        if (this.extra) { await this.extra.context.dispose(); await this.extra.model.dispose(); }
+    }
+}

@@ -1,0 +1,38 @@
+import type {CostCurve, DraftPolicy} from "../core/policy";
+import {Stats} from "../core/stats";
+import type {Drafter} from "../drafters/drafter";
+
+/**
+ * Offline replay (as llama.cpp's lookup-stats does): given the target's recorded greedy output for a prompt,
+ * run the drafter and the policy exactly as the live loop would, but take the target's choices from the record
+ * instead of evaluating it. Under greedy decoding the accepted counts equal the live ones; time is predicted
+ * from the measured cost curve (verification) and the measured drafting time.
+ */
+export function simulate(prompt: readonly number[], recorded: readonly number[], drafter: Drafter, policy: DraftPolicy, cost: CostCurve, stopToken?: number): Stats {
+    const stats = new Stats();
+    // a generation that ended on a stop token: its last step verified that token too (it is not emitted)
+    const output = stopToken === undefined ? recorded : [...recorded, stopToken];
+    drafter.reset();
+    const context = [...prompt];
+    let i = 0;
+    while (i < output.length) {
+        const t0 = performance.now();
+        const want = policy.budget(drafter);
+        const proposal = want > 0 ? drafter.propose(context, want) : {tokens: []};
+        if (proposal instanceof Promise) throw new Error(`${drafter.name}: simulation needs a synchronous drafter`);
+        const n = Math.min(want, policy.trim(drafter, proposal));
+        const draftMs = performance.now() - t0;
+        let a = 0;
+        while (a < n && i + a < output.length && proposal.tokens[a] === output[i + a]) a++;
+        const emitted = Math.min(a + 1, output.length - i);
+        const verifyMs = cost.at(n + 1);
+        drafter.observe(a, n);
+        policy.observe(drafter, proposal, n, a, draftMs, verifyMs);
+        const stop = stopToken !== undefined && i + emitted === output.length;
+        stats.recordStep({proposed: n, accepted: a, emitted: stop ? emitted - 1 : emitted, draftMs, verifyMs});
+        stats.decodeMs += draftMs + verifyMs;
+        context.push(...output.slice(i, i + emitted));
+        i += emitted;
+    }
+    return stats;
+}

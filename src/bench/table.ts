@@ -1,0 +1,31 @@
+import {acceptanceRate, tokensPerSecond, tokensPerStep} from "../core/stats";
+import {median, type CellSummary} from "./live";
+
+const f = (x: number, d = 2) => Number.isFinite(x) ? x.toFixed(d) : "-";
+const range = (a: number[], d = 2) => {
+    const s = a.filter(Number.isFinite);
+    return s.length ? `${f(median(s), d)} [${f(Math.min(...s), d)}-${f(Math.max(...s), d)}]` : "-";
+};
+
+export const TABLE_HEADER = ["task", "lang", "drafter", "TTFT ms", "tok/s (median [min-max])", "accept", "tok/step", "speed-up (median [min-max])", "greedy ="];
+
+/** Rows of the live table, metrics from src/core/stats only. */
+export function tableRows(cells: CellSummary[]): string[][] {
+    return cells.map((c) => [c.task, c.lang, c.runner, f(median(c.ttftMs), 0), range(c.tps, 1),
+        Number.isNaN(acceptanceRate(c.stats)) ? "-" : `${(acceptanceRate(c.stats) * 100).toFixed(0)}%`,
+        c.runner.startsWith("nlc-") ? "-" : f(tokensPerStep(c.stats)), range(c.speedups), c.identical ? "yes" : "NO"]);
+}
+
+/** A plain-text table for the terminal. */
+export function textTable(header: string[], rows: string[][]): string {
+    const w = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+    const line = (r: string[]) => r.map((x, i) => x.padEnd(w[i])).join("  ");
+    return [line(header), w.map((n) => "-".repeat(n)).join("  "), ...rows.map(line)].join("\n");
+}
+
+/** A Markdown table. */
+export function markdownTable(header: string[], rows: string[][]): string {
+    return [`| ${header.join(" | ")} |`, `| ${header.map(() => "---").join(" | ")} |`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
+}
+
+export {tokensPerSecond};

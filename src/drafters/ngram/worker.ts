@@ -1,0 +1,69 @@
+/**
+ * The training worker's protocol and body, kept pure: the entry point that loads the model (node-llama-cpp) is
+ * src/engine/train-worker.ts (bundled to dist/worker.js), which calls serveTraining with a tokenizer factory.
+ *
+ *   parent -> worker: workerData = TrainJob; later {type: "cancel"}
+ *   worker -> parent: {type: "progress", done, total, stage}* then {type: "done", result} | {type: "error", ...}
+ */
+import {CancelledError, PolyspecError} from "../../core/errors";
+import type {Tokenizer} from "../../core/target";
+import {trainNgram, type TrainResult, type TrainStage} from "./train";
+
+export interface TrainJob {
+    /** Text files or folders. */
+    inputs: string[];
+    /** Model whose tokenizer to use: a default model name or a GGUF path. */
+    model: string;
+    lang: string;
+    out: string;
+    order?: number;
+    minCount?: number | number[];
+    topM?: number;
+    memoryMB?: number;
+}
+
+export type WorkerStage = TrainStage | "model";
+
+export type WorkerMessage =
+    | {type: "progress"; done: number; total: number; stage: WorkerStage}
+    | {type: "done"; result: TrainResult}
+    | {type: "error"; message: string; code?: string; cancelled: boolean; stack?: string};
+
+export type ParentMessage = {type: "cancel"};
+
+export interface PortLike {
+    postMessage(message: WorkerMessage): void;
+    on(event: "message", listener: (m: ParentMessage) => void): unknown;
+    off(event: "message", listener: (m: ParentMessage) => void): unknown;
+}
+
+export type OpenTokenizer = (model: string, onProgress: (done: number, total: number) => void) => Promise<Tokenizer & {dispose?(): unknown}>;
+
+/** Runs one training job, reporting over `port`; never throws (failures become an "error" message). */
+export async function serveTraining(port: PortLike, job: TrainJob, openTokenizer: OpenTokenizer): Promise<void> {
+    const cancel = {cancelled: false};
+    const onMessage = (m: ParentMessage) => {
+        if (m?.type === "cancel") cancel.cancelled = true;
+    };
+    port.on("message", onMessage);
+    let tokenizer: (Tokenizer & {dispose?(): unknown}) | undefined;
+    try {
+        tokenizer = await openTokenizer(job.model, (done, total) => port.postMessage({type: "progress", done, total, stage: "model"}));
+        if (cancel.cancelled) throw new CancelledError();
+        const result = await trainNgram(job.inputs, {
+            tokenizer, lang: job.lang, out: job.out, order: job.order, minCount: job.minCount, topM: job.topM, memoryMB: job.memoryMB,
+            model: job.model, cancel, onProgress: (done, total, stage) => port.postMessage({type: "progress", done, total, stage}),
+        });
+        port.postMessage({type: "done", result});
+    } catch (e) {
+        const err = e as Error;
+        const known = e instanceof PolyspecError || e instanceof CancelledError;
+        port.postMessage({
+            type: "error", message: err.message, cancelled: e instanceof CancelledError,
+            code: e instanceof PolyspecError ? e.code : undefined, stack: known ? undefined : err.stack,
+        });
+    } finally {
+        port.off("message", onMessage);
+        await tokenizer?.dispose?.();
+    }
+}

@@ -1,0 +1,82 @@
+/**
+ * The statistics webview's messages, both ways. Pure types plus a guard: the extension checks every message it
+ * receives with `isFromWebview`; media/stats.js imports these types through JSDoc and is type-checked against
+ * them (`tsc -p media`). Numbers are computed in the extension with src/core/stats.ts only: the webview draws.
+ */
+
+/** One language x drafter row of the table. NaN is sent as null (JSON has no NaN). */
+export interface StatsRow {
+    lang: string;
+    /** "German (Deutsch)" */
+    langLabel: string;
+    drafter: string;
+    runs: number;
+    tokens: number;
+    acceptanceRate: number | null;
+    tokensPerStep: number | null;
+    tokensPerSecond: number | null;
+    /** Against plain decoding of the same model (drafter "none"); null until a plain run was measured. */
+    speedup: number | null;
+    /** tokens/s of the most recent runs, oldest first (sparkline). */
+    history: number[];
+    /** The router's current choice for this language. */
+    chosen: boolean;
+}
+
+/** Event-loop delay of the extension host during one job, in milliseconds. */
+export interface LoopDelayView {
+    job: string;
+    p50: number;
+    p99: number;
+    max: number;
+    mean: number;
+    durationMs: number;
+}
+
+export interface LiveView {
+    task: string;
+    lang: string;
+    drafter: string;
+    tokens: number;
+    tokensPerSecond: number | null;
+    acceptanceRate: number | null;
+    tokensPerStep: number | null;
+    /** tokens/s after each step of the running generation (live chart). */
+    series: number[];
+}
+
+export interface StatsView {
+    model: string;
+    autoTune: boolean;
+    rows: StatsRow[];
+    live: LiveView | null;
+    loopDelay: {generation: LoopDelayView | null; training: LoopDelayView | null};
+}
+
+/** Localized UI strings, sent once. */
+export type Strings = Record<
+    "title" | "model" | "autoTuneOn" | "autoTuneOff" | "language" | "drafter" | "runs" | "tokens" | "acceptance" |
+    "tokensPerStep" | "tokensPerSecond" | "speedup" | "live" | "idle" | "empty" | "reset" | "chartSpeed" |
+    "chartAcceptance" | "responsiveness" | "generation" | "training" | "p50" | "p99" | "max" | "none" | "chosen" |
+    "baselineHint",
+    string
+>;
+
+export type ToWebview =
+    | {type: "init"; strings: Strings; view: StatsView}
+    | {type: "update"; view: StatsView}
+    | {type: "live"; live: LiveView | null};
+
+export type FromWebview =
+    | {type: "ready"}
+    | {type: "reset"}
+    | {type: "openSettings"};
+
+export function isFromWebview(x: unknown): x is FromWebview {
+    if (typeof x !== "object" || x === null) return false;
+    const t = (x as {type?: unknown}).type;
+    return t === "ready" || t === "reset" || t === "openSettings";
+}
+
+/** JSON has no NaN or Infinity: send null instead. */
+export const num = (x: number): number | null => Number.isFinite(x) ? x : null;
