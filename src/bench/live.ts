@@ -1,6 +1,7 @@
 import {PolyspecError, throwIfCancelled, type Cancel} from "../core/errors";
 import {Stats, speedup, tokensPerSecond, type StatsSnapshot} from "../core/stats";
 import type {PromptSpec} from "../core/tasks";
+import {firstDifference, type Divergence} from "./divergence";
 import type {Runner} from "./runner";
 
 export interface BenchCase {
@@ -24,6 +25,8 @@ export interface RunRecord {
     tokens: number[];
     /** Token-identical to the baseline's greedy output for the same case. */
     identical: boolean;
+    /** When not identical: where, and whether it is a near-tie in the target's distribution (see divergence.ts). */
+    divergence?: Divergence;
 }
 
 export interface LiveOptions {
@@ -35,6 +38,8 @@ export interface LiveOptions {
     mustMatch: (runnerId: string) => boolean;
     onProgress?: (done: number, total: number, note: string) => void;
     cancel?: Cancel;
+    /** Explains a mismatch (quantized models: near-ties); without it any mismatch of a mustMatch runner fails. */
+    explain?: (c: BenchCase, reference: number[], output: number[]) => Promise<Divergence | undefined>;
 }
 
 /**
@@ -64,12 +69,12 @@ export async function runLive(cases: BenchCase[], runners: Runner[], o: LiveOpti
                 const out = await r.run(c, o.maxTokens);
                 if (r.id === o.baseline && !reference.has(c.id)) reference.set(c.id, out.tokens);
                 const ref = reference.get(c.id)!;
-                const identical = ref.length === out.tokens.length && ref.every((t, i) => t === out.tokens[i]);
-                records.push({task: c.task, lang: c.lang, case: c.id, runner: r.id, rep, stats: out.stats, tokens: out.tokens, identical});
+                const at = firstDifference(ref, out.tokens);
+                const div = at < 0 ? undefined : o.explain ? await o.explain(c, ref, out.tokens) : {at, gap: NaN, nearTie: false};
+                records.push({task: c.task, lang: c.lang, case: c.id, runner: r.id, rep, stats: out.stats, tokens: out.tokens, identical: at < 0, divergence: div});
                 o.onProgress?.(++done, total, `${c.task} ${c.lang} ${r.id}`);
-                if (!identical && o.mustMatch(r.id)) {
-                    const at = ref.findIndex((t, i) => out.tokens[i] !== t);
-                    throw new PolyspecError(`greedy output of ${r.id} differs from plain decoding on ${c.task}/${c.lang}/${c.id} at token ${at}: a speculation bug`);
+                if (div && !div.nearTie && o.mustMatch(r.id)) {
+                    throw new PolyspecError(`greedy output of ${r.id} differs from plain decoding on ${c.task}/${c.lang}/${c.id} at token ${div.at} (probability gap ${div.gap.toFixed(3)}, not a near-tie): a speculation bug`);
                 }
             }
         }
@@ -88,27 +93,31 @@ export interface CellSummary {
     speedups: number[];
     ttftMs: number[];
     identical: boolean;
+    /** runs that diverged from the baseline at a near-tie, and the largest gap among them */
+    nearTies: number;
+    maxGap: number;
 }
 
 /** Groups records by task, language and runner; speed-up per rep against the baseline's same rep. */
 export function summarize(records: RunRecord[], baseline: string): CellSummary[] {
     const key = (r: {task: string; lang: string}) => `${r.task}\u0000${r.lang}`;
-    const cells = new Map<string, {all: Stats; reps: Map<number, Stats>; ttft: number[]; identical: boolean; task: string; lang: string; runner: string}>();
+    const cells = new Map<string, {all: Stats; reps: Map<number, Stats>; ttft: number[]; identical: boolean; nearTies: number; maxGap: number; task: string; lang: string; runner: string}>();
     for (const r of records) {
         const k = `${key(r)}\u0000${r.runner}`;
         let c = cells.get(k);
-        if (!c) cells.set(k, c = {all: new Stats(), reps: new Map(), ttft: [], identical: true, task: r.task, lang: r.lang, runner: r.runner});
+        if (!c) cells.set(k, c = {all: new Stats(), reps: new Map(), ttft: [], identical: true, nearTies: 0, maxGap: 0, task: r.task, lang: r.lang, runner: r.runner});
         c.all.merge(r.stats);
         if (!c.reps.has(r.rep)) c.reps.set(r.rep, new Stats());
         c.reps.get(r.rep)!.merge(r.stats);
         if (r.stats.ttftMs !== null) c.ttft.push(r.stats.ttftMs);
-        c.identical &&= r.identical;
+        c.identical &&= r.identical || !!r.divergence?.nearTie;
+        if (r.divergence?.nearTie) { c.nearTies++; c.maxGap = Math.max(c.maxGap, r.divergence.gap); }
     }
     const out: CellSummary[] = [];
     for (const c of cells.values()) {
         const base = cells.get(`${key(c)}\u0000${baseline}`);
         const reps = [...c.reps.keys()].sort((a, b) => a - b);
-        out.push({task: c.task, lang: c.lang, runner: c.runner, stats: c.all.snapshot(), identical: c.identical, ttftMs: c.ttft,
+        out.push({task: c.task, lang: c.lang, runner: c.runner, stats: c.all.snapshot(), identical: c.identical, nearTies: c.nearTies, maxGap: c.maxGap, ttftMs: c.ttft,
             tps: reps.map((rep) => tokensPerSecond(c.reps.get(rep)!)),
             speedups: reps.map((rep) => base?.reps.get(rep) ? speedup(c.reps.get(rep)!, base.reps.get(rep)!) : NaN)});
     }

@@ -8,7 +8,7 @@ import type {Drafter} from "../drafters/drafter";
  * instead of evaluating it. Under greedy decoding the accepted counts equal the live ones; time is predicted
  * from the measured cost curve (verification) and the measured drafting time.
  */
-export function simulate(prompt: readonly number[], recorded: readonly number[], drafter: Drafter, policy: DraftPolicy, cost: CostCurve, stopToken?: number): Stats {
+export function simulate(prompt: readonly number[], recorded: readonly number[], drafter: Drafter, policy: DraftPolicy, cost: CostCurve, stopToken?: number, maxTokens = Infinity): Stats {
     const stats = new Stats();
     // a generation that ended on a stop token: its last step verified that token too (it is not emitted)
     const output = stopToken === undefined ? recorded : [...recorded, stopToken];
@@ -20,7 +20,7 @@ export function simulate(prompt: readonly number[], recorded: readonly number[],
         const want = policy.budget(drafter);
         const proposal = want > 0 ? drafter.propose(context, want) : {tokens: []};
         if (proposal instanceof Promise) throw new Error(`${drafter.name}: simulation needs a synchronous drafter`);
-        const n = Math.min(want, policy.trim(drafter, proposal));
+        const n = Math.max(0, Math.min(want, policy.trim(drafter, proposal), maxTokens - i - 1)); // as the live loop
         const draftMs = performance.now() - t0;
         let a = 0;
         while (a < n && i + a < output.length && proposal.tokens[a] === output[i + a]) a++;

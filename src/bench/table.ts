@@ -13,7 +13,13 @@ export const TABLE_HEADER = ["task", "lang", "drafter", "TTFT ms", "tok/s (media
 export function tableRows(cells: CellSummary[]): string[][] {
     return cells.map((c) => [c.task, c.lang, c.runner, f(median(c.ttftMs), 0), range(c.tps, 1),
         Number.isNaN(acceptanceRate(c.stats)) ? "-" : `${(acceptanceRate(c.stats) * 100).toFixed(0)}%`,
-        c.runner.startsWith("nlc-") ? "-" : f(tokensPerStep(c.stats)), range(c.speedups), c.identical ? "yes" : "NO"]);
+        c.runner.startsWith("nlc-") ? "-" : f(tokensPerStep(c.stats)), range(c.speedups), greedyCell(c)]);
+}
+
+/** "yes" (token-identical), "yes, n near-ties (gap <= g)" (quantized rounding at near-tied candidates), or "NO". */
+export function greedyCell(c: Pick<CellSummary, "identical" | "nearTies" | "maxGap">): string {
+    if (!c.identical) return "NO";
+    return c.nearTies ? `yes, ${c.nearTies} near-tie${c.nearTies > 1 ? "s" : ""} (gap <= ${c.maxGap.toFixed(3)})` : "yes";
 }
 
 /** A plain-text table for the terminal. */

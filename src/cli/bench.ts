@@ -1,94 +1,204 @@
+import fs from "node:fs";
 import os from "node:os";
+import path from "node:path";
 import {PolyspecError} from "../core/errors";
-import {CostAwarePolicy, FixedPolicy} from "../core/policy";
-import {PeerRunner} from "../bench/peers";
-import {EngineRunner, type Runner} from "../bench/runner";
+import {LANGUAGES} from "../core/languages";
+import {CostAwarePolicy, CostCurve, FixedPolicy} from "../core/policy";
+import {acceptanceRate, chrF, tokensPerStep} from "../core/stats";
 import {loadCases} from "../bench/cases";
-import {runLive, summarize, type BenchCase} from "../bench/live";
-import {TABLE_HEADER, tableRows, textTable} from "../bench/table";
+import {BenchDrafters} from "../bench/drafters";
+import {median, runLive, summarize, type BenchCase} from "../bench/live";
+import {PeerRunner} from "../bench/peers";
+import {recordCostCurve, recordOutputs, type Recording} from "../bench/record";
+import {writeReport, type LiveResult, type ResultRecord} from "../bench/report";
+import {EngineRunner, type Runner} from "../bench/runner";
+import {signature} from "../bench/signature";
+import {sweep, type SimDrafter, type SimResult} from "../bench/sweep";
+import {greedyCell, TABLE_HEADER, tableRows, textTable} from "../bench/table";
+import {divergence} from "../bench/divergence";
+import {cacheRoot, corpusPaths} from "../corpus";
 import {CascadeDrafter} from "../drafters/cascade";
+import type {Drafter} from "../drafters/drafter";
 import {LookupDrafter} from "../drafters/lookup";
-import {loadNgramDrafter} from "../drafters/ngram";
 import {DraftModelDrafter} from "../engine/draft-model";
 import {Engine} from "../engine/engine";
-import {ensureNgramFile} from "../engine/ngram-files";
 import {DEFAULT_DRAFT, DEFAULT_TARGET} from "../models/registry";
+import {fileSha256} from "../bench/signature";
 import {intFlag, parse} from "./args";
 import {ProgressBar} from "./progress";
 import {sigintCancel} from "./signals";
 
-const USAGE = "polyspec bench --quick [--model M] [--langs de,zh] [--prompts N] [--reps N] [--max-tokens N] [--no-draft-model] [--json]";
+const USAGE = `polyspec bench [--record] [--simulate] [--live] [--quick] [--model M] [--langs de,zh,...] [--live-langs de,zh,ru]
+  [--translations N] [--stories N] [--prompts N] [--reps N] [--max-tokens N] [--sweep-langs de] [--no-draft-model] [--no-peers]
+  [--out RESULTS.jsonl] [--report DIR] [--json]
+  no mode flag: record + simulate + live. --quick: one language, few prompts (a few minutes end to end).`;
 
 /**
- * `bench --quick`: the engine's live comparison on the default model: translation English -> X and story
- * continuation in X, every drafter and node-llama-cpp's own predictors side by side in one process, interleaved,
- * warm-up excluded, repetitions, greedy outputs checked identical to plain decoding.
+ * The drafter comparison across languages and tasks (docs/benchmarks.md):
+ * 1. record the target's greedy outputs on held-out inputs and its cost curve (cached per model sha256);
+ * 2. simulate every drafter and draft length by replaying them (seconds);
+ * 3. live runs of a subset on the real generation path, interleaved, with repetitions, greedy outputs checked;
+ * results as JSONL records with a signature; `polyspec report` turns them into Markdown, SVG and HTML.
  */
 export async function run(argv: string[]): Promise<void> {
     const {values: v} = parse(argv, {
-        quick: {type: "boolean"}, model: {type: "string"}, langs: {type: "string"}, prompts: {type: "string"}, reps: {type: "string"},
-        "max-tokens": {type: "string"}, "no-draft-model": {type: "boolean"}, json: {type: "boolean"}, help: {type: "boolean", short: "h"},
+        record: {type: "boolean"}, simulate: {type: "boolean"}, live: {type: "boolean"}, quick: {type: "boolean"},
+        model: {type: "string"}, langs: {type: "string"}, "live-langs": {type: "string"}, translations: {type: "string"}, stories: {type: "string"},
+        prompts: {type: "string"}, reps: {type: "string"}, "max-tokens": {type: "string"}, "sweep-langs": {type: "string"},
+        "no-draft-model": {type: "boolean"}, "no-peers": {type: "boolean"}, out: {type: "string"}, report: {type: "string"}, json: {type: "boolean"},
+        help: {type: "boolean", short: "h"},
     }, USAGE);
     if (v.help) { console.log(USAGE); return; }
-    if (!v.quick) throw new PolyspecError(`only the quick live comparison is available: ${USAGE}`, "E_USAGE");
-    const langs = (v.langs ?? "de,zh").split(",").filter(Boolean);
-    const nPrompts = intFlag(v.prompts, "prompts", 2, 1, 50);
+    const quick = !!v.quick;
+    const modes = {record: !!v.record, simulate: !!v.simulate, live: !!v.live};
+    if (!modes.record && !modes.simulate && !modes.live) modes.record = modes.simulate = modes.live = true;
+    const all = LANGUAGES.map((l) => l.code);
+    const langs = list(v.langs) ?? (quick ? ["de"] : all.filter((l) => fs.existsSync(corpusPaths(l).manifest)));
+    if (langs.length === 0) throw new PolyspecError("no language to benchmark: build corpora first ('polyspec corpus build') or pass --langs", "E_USAGE");
+    const liveLangs = list(v["live-langs"]) ?? (quick ? langs.slice(0, 1) : langs.filter((l) => ["de", "zh", "ru"].includes(l)).slice(0, 3));
+    const sweepLangs = list(v["sweep-langs"]) ?? (quick ? [] : langs.includes("de") ? ["de"] : langs.slice(0, 1));
+    const nTrans = intFlag(v.translations, "translations", quick ? 6 : 16, 1, 500);
+    const nStory = intFlag(v.stories, "stories", quick ? 4 : 10, 0, 200);
+    const nLive = intFlag(v.prompts, "prompts", 2, 1, 50);
     const reps = intFlag(v.reps, "reps", 3, 1, 20);
-    const maxTokens = intFlag(v["max-tokens"], "max-tokens", 48, 4, 1024);
+    const maxTokens = intFlag(v["max-tokens"], "max-tokens", quick ? 48 : 64, 4, 1024);
+    const draftModel = !v["no-draft-model"] && !quick;
+    const peers = !v["no-peers"];
     const cancel = sigintCancel();
     const log = (s: string) => console.error(s);
+    const t0 = Date.now();
 
     const engine = await Engine.create({model: v.model ?? DEFAULT_TARGET});
-    const runners: Runner[] = [];
+    const sig = signature({modelPath: engine.model.path, threads: engine.options.threads, gpu: engine.gpu});
+    const benchDir = path.join(cacheRoot(), "bench");
+    fs.mkdirSync(benchDir, {recursive: true});
+    const out = v.out ?? path.join(benchDir, `results-${sig.modelSha256.slice(0, 12)}-${new Date().toISOString().replace(/[:.]/g, "-")}.jsonl`);
+    const results: ResultRecord[] = [];
+    const emit = (r: ResultRecord) => { results.push(r); fs.appendFileSync(out, JSON.stringify({...r, signature: sig}) + "\n"); };
     const disposables: (() => Promise<void>)[] = [];
     try {
-        const curve = await engine.costCurve();
-        log(`target ${engine.model.path}: ${engine.options.threads} threads, ${engine.gpu || "cpu"}; decode step ${curve.at(1).toFixed(1)} ms, batch of 2/4/8: ${[2, 4, 8].map((n) => (curve.at(n) / curve.at(1)).toFixed(2) + "x").join(" / ")}`);
+        log(`target ${sig.model} (sha256 ${sig.modelSha256.slice(0, 12)}), ${sig.threads} threads, ${sig.gpu || "cpu"}; languages ${langs.join(",")}; live ${liveLangs.join(",")}`);
+        // 1. record
+        const curveFile = path.join(benchDir, `costs-${sig.modelSha256.slice(0, 12)}-${sig.threads}t-${sig.gpu || "cpu"}.json`);
+        const curve = await recordCostCurve(engine, curveFile);
+        emit({kind: "cost", model: sig.model, ms: curve});
+        log(`cost curve: step ${curve[1].toFixed(1)} ms; batch 2/4/8/16 = ${[2, 4, 8, 16].map((n) => (curve[n] / curve[1]).toFixed(2)).join(" / ")} steps`);
+        const recFile = path.join(benchDir, `record-${sig.modelSha256.slice(0, 12)}.jsonl`);
         const cases: BenchCase[] = [];
-        const ngramFiles = new Map<string, string>();
+        const distill: BenchCase[] = [];
         for (const lang of langs) {
-            const bar = new ProgressBar(`n-gram ${lang}`, 1);
-            const {file, trained} = await ensureNgramFile(lang, engine.model, {cancel, onProgress: (d, t) => bar.update(d, t)});
-            bar.done(trained ? `trained ${file}: ${trained.ngrams} n-grams, ${trained.bytesPerNgram.toFixed(2)} bytes/n-gram, ${(trained.inputBytes / 1e6).toFixed(1)} MB in ${(trained.seconds).toFixed(1)} s` : `n-gram ${lang}: ${file}`);
-            ngramFiles.set(lang, file);
-            for (const task of ["translate", "story"] as const) cases.push(...await loadCases(task, lang, nPrompts));
+            cases.push(...await loadCases("translate", lang, nTrans).catch(skip(log)));
+            if (nStory) cases.push(...await loadCases("story", lang, nStory).catch(skip(log)));
+            // self-distillation inputs, disjoint from the test inputs (live languages only: it costs target time)
+            if (liveLangs.includes(lang)) distill.push(...await loadCases("translate", lang, quick ? 8 : 24, nTrans).catch(skip(log)), ...await loadCases("story", lang, quick ? 4 : 12, nStory).catch(skip(log)));
         }
-        const policyFor = (k: number) => async () => new FixedPolicy(k);
-
-        const adaptive = async () => new CostAwarePolicy(await engine.costCurve(), 8);
-        // one runner per drafter kind; the n-gram drafters follow each case's language
-        const ngram = new Map([...ngramFiles].map(([l, f]) => [l, loadNgramDrafter(f, engine.model)]));
-        const cascade = new Map([...ngram].map(([l, d]) => [l, new CascadeDrafter([new LookupDrafter(), d])]));
-        const lookup = new LookupDrafter();
-        runners.push(new EngineRunner("none", engine, () => undefined));
-        runners.push(new EngineRunner("lookup k=2", engine, () => lookup, policyFor(2)));
-        runners.push(new EngineRunner("ngram k=2", engine, (l) => ngram.get(l), policyFor(2)));
-        runners.push(new EngineRunner("cascade adaptive", engine, (l) => cascade.get(l), adaptive));
-        if (!v["no-draft-model"]) {
-            const dm = await DraftModelDrafter.open(DEFAULT_DRAFT, engine.model);
-            disposables.push(() => dm.dispose());
-            runners.push(new EngineRunner("draft model k=3", engine, () => dm, policyFor(3)));
-            runners.push(await PeerRunner.draftSequence(engine, DEFAULT_DRAFT));
+        let recordings: Recording[] = [], distilled: Recording[] = [];
+        if (modes.record || modes.simulate) {
+            const bar = new ProgressBar("record", cases.length + distill.length, " outputs");
+            recordings = await recordOutputs(engine, cases, {file: recFile, maxTokens, cancel, onProgress: (d, t, n) => bar.update(d, cases.length + distill.length, n)});
+            distilled = await recordOutputs(engine, distill, {file: recFile, maxTokens: 128, cancel, onProgress: (d, t, n) => bar.update(cases.length + d, cases.length + distill.length, n)});
+            bar.done(`recorded ${recordings.length + distilled.length} outputs (${recFile})`);
+            for (const lang of langs) for (const task of ["translate", "story"]) {
+                const rs = recordings.filter((r) => r.lang === lang && r.task === task);
+                if (!rs.length) continue;
+                const refs = rs.filter((r) => r.reference);
+                emit({kind: "quality", task, lang, model: sig.model, n: rs.length, chrF: refs.length ? chrF(refs.map((r) => r.text), refs.map((r) => r.reference!)) : undefined});
+            }
         }
-        runners.push(await PeerRunner.inputLookup(engine));
-
-        const bar = new ProgressBar("bench", 1, " runs");
-        const t0 = Date.now();
-        const records = await runLive(cases, runners, {reps, maxTokens, baseline: "none", cancel,
-            mustMatch: (id) => !id.startsWith("nlc-"), onProgress: (d, t, note) => bar.update(d, t, note)});
-        bar.done(`${records.length} runs in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
-        const cells = summarize(records, "none");
-        if (v.json) { console.log(JSON.stringify({machine: machine(), cells})); return; }
-        console.log(`\n${machine()}; ${cases.length} cases x ${reps} reps, ${maxTokens} tokens max, greedy\n`);
-        console.log(textTable(TABLE_HEADER, tableRows(cells)));
+        // drafters
+        const bd = new BenchDrafters(engine.model, cancel, log);
+        const tbar = new ProgressBar("drafters", langs.length, " languages");
+        for (const [i, lang] of langs.entries()) {
+            await bd.mono(lang).catch(skip(log));
+            await bd.task(lang).catch(skip(log));
+            await bd.self(lang, distilled.filter((r) => r.lang === lang)).catch(skip(log));
+            tbar.update(i + 1, langs.length, lang);
+        }
+        tbar.done(`n-gram tables ready for ${langs.length} languages`);
+        // 2. simulate
+        let sims: SimResult[] = [];
+        if (modes.simulate) {
+            const simDrafters: SimDrafter[] = bd.simDrafters();
+            for (const lang of sweepLangs) {
+                for (const variant of [...[2, 3, 5].map((order) => ({order, fraction: 1, minCount: 2})), ...[0.1, 0.3].map((fraction) => ({order: 4, fraction, minCount: 2})),
+                    ...[1, 4].map((minCount) => ({order: 4, fraction: 1, minCount}))]) {
+                    const file = await bd.variant(lang, variant);
+                    simDrafters.push({id: `ngram o${variant.order} f${variant.fraction} m${variant.minCount}`, kind: "ngram-sweep", params: variant, make: (l) => l === lang ? bd.drafter(file) : undefined});
+                }
+            }
+            const ts = Date.now();
+            const bar = new ProgressBar("simulate", 1, " cells");
+            sims = sweep(recordings, simDrafters, [1, 2, 3, 4, 6, 8, "adaptive"], curve, (d, t, n) => bar.update(d, t, n));
+            bar.done(`simulated ${sims.length} cells in ${((Date.now() - ts) / 1000).toFixed(1)} s`);
+            for (const s of sims) emit(s);
+        }
+        // 3. live
+        if (modes.live) {
+            const liveCases: BenchCase[] = [];
+            for (const lang of liveLangs) for (const task of ["translate", "story"] as const) liveCases.push(...await loadCases(task, lang, nLive).catch(skip(log)));
+            const best = (id: string, task: string, lang: string) => {
+                const c = sims.filter((s) => s.drafter === id && s.task === task && s.lang === lang && s.k !== "adaptive").sort((a, b) => b.predictedSpeedup - a.predictedSpeedup)[0];
+                return c ? c.k as number : 2;
+            };
+            const kFor = new Map<string, number>();
+            const fixed = (id: string, drafterFor: (lang: string) => Drafter | undefined) => new EngineRunner(id, engine, drafterFor, async () => new FixedPolicy(2));
+            const runners: Runner[] = [new EngineRunner("none", engine, () => undefined)];
+            // fixed-k runners use the best k the simulation found for that task and language
+            const bestRunner = (id: string, drafterFor: (lang: string) => Drafter | undefined): Runner => ({
+                id, dispose: async () => {},
+                run: (c, n) => { const k = best(id, c.task, c.lang); kFor.set(`${id}|${c.task}|${c.lang}`, k); return new EngineRunner(id, engine, drafterFor, async () => new FixedPolicy(k)).run(c, n); },
+            });
+            const lookup = new LookupDrafter();
+            runners.push(bestRunner("lookup", () => lookup));
+            runners.push(bestRunner("ngram-mono", (l) => bd.drafter(bd.file(`mono|${l}`))));
+            for (const kind of quick ? [] : ["task", "self"]) // only where every live language has that table
+                if (liveLangs.every((l) => bd.file(`${kind}|${l}`))) runners.push(bestRunner(`ngram-${kind}`, (l) => bd.drafter(bd.file(`${kind}|${l}`))));
+            const cascades = new Map<string, CascadeDrafter>();
+            runners.push(new EngineRunner("cascade", engine, (l) => {
+                if (!cascades.has(l)) { const n = bd.drafter(bd.file(`mono|${l}`)); cascades.set(l, new CascadeDrafter(n ? [new LookupDrafter(), n] : [new LookupDrafter()])); }
+                return cascades.get(l);
+            }, () => engine.policy(8)));
+            if (draftModel) {
+                const dm = await DraftModelDrafter.open(DEFAULT_DRAFT, engine.model);
+                disposables.push(() => dm.dispose());
+                runners.push(fixed("draft-model k=2", () => dm));
+                if (peers) runners.push(await PeerRunner.draftSequence(engine, DEFAULT_DRAFT));
+            }
+            if (peers) runners.push(await PeerRunner.inputLookup(engine));
+            disposables.push(...runners.map((r) => () => r.dispose()));
+            const bar = new ProgressBar("live", 1, " runs");
+            const records = await runLive(liveCases, runners, {reps, maxTokens, baseline: "none", cancel, mustMatch: (id) => !id.startsWith("nlc-"),
+                explain: (c, ref, got) => divergence(engine, c.prompt, ref, got),
+                onProgress: (d, t, n) => bar.update(d, t, n)});
+            bar.done(`${records.length} live runs`);
+            const cells = summarize(records, "none");
+            for (const c of cells) {
+                const k = kFor.get(`${c.runner}|${c.task}|${c.lang}`);
+                const live: LiveResult = {kind: "live", task: c.task, lang: c.lang, drafter: c.runner + (k ? ` k=${k}` : ""),
+                    simKey: k ? `${c.runner}|${k}` : c.runner === "cascade" ? "cascade|adaptive" : undefined,
+                    tokensPerSecond: median(c.tps), tokensPerSecondRange: [Math.min(...c.tps), Math.max(...c.tps)],
+                    speedup: median(c.speedups), speedupRange: [Math.min(...c.speedups), Math.max(...c.speedups)],
+                    acceptance: acceptanceRate(c.stats), tokensPerStep: c.runner.startsWith("nlc-") ? NaN : tokensPerStep(c.stats), ttftMs: median(c.ttftMs), identical: c.identical, greedy: greedyCell(c), reps};
+                emit(live);
+            }
+            if (!v.json) console.log("\n" + textTable(TABLE_HEADER, tableRows(cells)));
+        }
+        const report = writeReport(results, v.report ?? path.join(benchDir, "report"), `Polyspec benchmark: ${sig.model}`);
+        log(`\nresults: ${out}\nreport: ${report.markdown} and ${report.html}\ntotal ${((Date.now() - t0) / 60000).toFixed(1)} min on ${os.cpus()[0]?.model}`);
+        if (v.json) console.log(JSON.stringify({results: out, report}));
     } finally {
         cancel.dispose();
-        for (const r of runners) await r.dispose();
-        for (const d of disposables) await d();
+        for (const d of disposables) await d().catch(() => {});
         await engine.dispose();
     }
 }
 
-function machine(): string {
-    return `${os.cpus()[0]?.model ?? "cpu"} x${os.availableParallelism?.() ?? os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`;
+function list(s: string | undefined): string[] | undefined {
+    return s ? s.split(",").map((x) => x.trim()).filter(Boolean) : undefined;
 }
+
+function skip(log: (s: string) => void) {
+    return (e: Error): never[] => { log(`skipped: ${e.message}`); return []; };
+}
+
+export {fileSha256};

@@ -36,8 +36,13 @@ export async function run(argv: string[]): Promise<void> {
             if (rest.length !== 1) throw new PolyspecError(`corpus path takes one language\nusage: ${USAGE}`, "E_USAGE");
             const kind = (values.kind ?? "mono") as FileKind;
             if (!FILE_KINDS.includes(kind)) throw new PolyspecError(`--kind must be one of ${FILE_KINDS.join(", ")}, got "${values.kind}"`, "E_USAGE");
-            const p = kindPath(languagePaths(out, languageByCode(rest[0]!).code), kind);
-            if (!fs.existsSync(p)) throw new PolyspecError(`${p} is not built; run 'polyspec corpus build --langs ${rest[0]}'`);
+            const lang = languageByCode(rest[0]!);
+            const lp = languagePaths(out, lang.code);
+            const p = kindPath(lp, kind);
+            if (!fs.existsSync(p)) {
+                if (fs.existsSync(lp.manifest)) throw new PolyspecError(`${lang.name} has no ${kind} file: the sources have no such text in it (see the notes in ${lp.manifest})`);
+                throw new PolyspecError(`${p} is not built; run 'polyspec corpus build --langs ${lang.code}'`);
+            }
             console.log(p);
             return;
         }

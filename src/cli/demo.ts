@@ -1,5 +1,6 @@
 import {CostAwarePolicy, FixedPolicy} from "../core/policy";
 import {translationPrompt} from "../core/tasks";
+import {divergence} from "../bench/divergence";
 import {summarize, type RunRecord} from "../bench/live";
 import {TABLE_HEADER, tableRows, textTable} from "../bench/table";
 import {CascadeDrafter} from "../drafters/cascade";
@@ -40,11 +41,12 @@ export async function run(argv: string[]): Promise<void> {
         const ngram = loadNgramDrafter(file, engine.model);
         const curve = await engine.costCurve();
         console.error(`cost curve: decode step ${curve.at(1).toFixed(1)} ms; batch of 2 = ${(curve.at(2) / curve.at(1)).toFixed(2)} steps, of 4 = ${(curve.at(4) / curve.at(1)).toFixed(2)}`);
+        const shared = await engine.policy(8);
         const setups: {id: string; drafter?: Drafter; policy: () => FixedPolicy | CostAwarePolicy; show: boolean}[] = [
             {id: "none", policy: () => new FixedPolicy(0), show: true},
             {id: "lookup k=2", drafter: new LookupDrafter(), policy: () => new FixedPolicy(2), show: false},
             {id: `ngram:${lang} k=1`, drafter: ngram, policy: () => new FixedPolicy(1), show: false},
-            {id: "cascade adaptive", drafter: new CascadeDrafter([new LookupDrafter(), ngram]), policy: () => new CostAwarePolicy(curve, 8), show: true},
+            {id: "cascade adaptive", drafter: new CascadeDrafter([new LookupDrafter(), ngram]), policy: () => shared, show: true},
         ];
         await engine.generate(translationPrompt(PARAGRAPHS[0], lang), undefined, {maxTokens: 8}); // warm-up
         const records: RunRecord[] = [];
@@ -56,8 +58,8 @@ export async function run(argv: string[]): Promise<void> {
                 const r = await engine.generate(translationPrompt(text, lang), s.drafter, {maxTokens: 160, policy: s.policy(), cancel,
                     onText: s.show ? (d) => process.stdout.write(d) : undefined});
                 if (s.id === "none") reference = r.tokens;
-                const identical = r.tokens.length === reference.length && r.tokens.every((t, j) => t === reference[j]);
-                records.push({task: "translate", lang, case: String(i), runner: s.id, rep: 0, stats: r.stats, tokens: r.tokens, identical});
+                const div = await divergence(engine, translationPrompt(text, lang), reference, r.tokens);
+                records.push({task: "translate", lang, case: String(i), runner: s.id, rep: 0, stats: r.stats, tokens: r.tokens, identical: !div, divergence: div});
             }
             process.stdout.write("\n");
         }

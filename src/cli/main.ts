@@ -9,6 +9,7 @@ const commands: Record<string, () => Promise<Command>> = {
     corpus: async () => (await import("./corpus")).run,
     demo: async () => (await import("./demo")).run,
     bench: async () => (await import("./bench")).run,
+    report: async () => (await import("./report")).run,
 };
 
 const USAGE = `usage: polyspec <command> [options]
@@ -17,6 +18,8 @@ commands:
   corpus build [--langs de,fr,...] [--out DIR]      multilingual corpora and held-out sets
   ngram train|info|merge                            corpus n-gram drafters
   generate --model M --drafter D [--k N] ...        (speculative) generation, streamed
+  bench [--quick|--record|--simulate|--live] ...    the drafter comparison (record, simulate, live)
+  report RESULTS.jsonl [--out DIR]                  Markdown + SVG + HTML report from bench results
   demo                                              the README's main job on the default model
 run 'polyspec <command> --help' for its options`;
 

@@ -5,7 +5,7 @@ import {cacheRoot} from "../corpus/paths";
 import {DEFAULTS, MAX_ORDER, MIN_ORDER, NgramTable, defaultNgramPath, mergeNgramFiles, trainNgram, type OrderInfo} from "../drafters/ngram";
 import {DEFAULT_TARGET} from "../models/registry";
 import {intFlag, parse} from "./args";
-import {fmtTime, ProgressBar} from "./progress";
+import {ProgressBar} from "./progress";
 import {sigintCancel} from "./signals";
 
 const USAGE = `polyspec ngram train [FILES/FOLDERS...] --lang X [--model M] [--order N] [--min-count C[,C...]] [--top M] [--memory MB] [--out FILE] [--json]
@@ -84,7 +84,7 @@ async function train(argv: string[]): Promise<void> {
     const cancel = sigintCancel();
     const {LoadedModel} = await import("../engine/model");
     const modelBar = new ProgressBar(`model ${modelSpec}`, 0, "B");
-    const model = await LoadedModel.open(modelSpec, {gpu: "cpu", onProgress: (d, t, stage) => modelBar.update(d, t, stage)});
+    const model = await LoadedModel.open(modelSpec, {gpu: "cpu", vocabOnly: true, onProgress: (d, t, stage) => modelBar.update(d, t, stage)});
     modelBar.done();
     try {
         let inputs = positionals;

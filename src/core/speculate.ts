@@ -25,11 +25,19 @@ export interface LoopOptions {
  * step. Each step sends [last, d_1 .. d_n] to the target, keeps the accepted drafts plus the target's own next
  * token, and erases the rejected drafts from the KV cache. With no drafter (or n = 0) this is plain decoding.
  */
-export async function speculate(target: Target, drafter: Drafter | undefined, prompt: readonly number[], o: LoopOptions, stats: Stats): Promise<number[]> {
+export interface LoopResult {
+    tokens: number[];
+    /** Why it ended: a stop token (given), the token limit, or stopWhen. */
+    finish: "stop" | "length" | "condition";
+    stopToken?: number;
+}
+
+export async function speculate(target: Target, drafter: Drafter | undefined, prompt: readonly number[], o: LoopOptions, stats: Stats): Promise<LoopResult> {
     const context = [...prompt];
     const out: number[] = [];
     let last = context.pop()!;
     const t0 = performance.now();
+    let finish: LoopResult["finish"] = "length", stopToken: number | undefined;
     while (out.length < o.maxTokens) {
         throwIfCancelled(o.cancel);
         const pos = out.length; // output index of the token after `last`
@@ -37,7 +45,8 @@ export async function speculate(target: Target, drafter: Drafter | undefined, pr
         const rng = o.sampling ? mulberry32(mixSeed(o.sampling.seed, pos, 1)) : undefined;
         const want = drafter ? o.policy.budget(drafter) : 0;
         const proposal: Proposal = drafter && want > 0 ? await drafter.propose([...context, last], want, {rng}) : EMPTY_PROPOSAL;
-        const n = drafter ? Math.min(want, o.policy.trim(drafter, proposal)) : 0;
+        // never verify drafts past the token limit: the last allowed token is always the target's own
+        const n = drafter ? Math.max(0, Math.min(want, o.policy.trim(drafter, proposal), o.maxTokens - pos - 1)) : 0;
         const draft = proposal.tokens.slice(0, n);
         const tVerify = performance.now();
         const withDists = !!(o.sampling && proposal.dists && n > 0);
@@ -55,10 +64,11 @@ export async function speculate(target: Target, drafter: Drafter | undefined, pr
         context.push(last, ...draft.slice(0, v.accepted));
         last = v.next;
         if (emit.length) o.onTokens?.(emit);
-        if (emit.length < fresh.length || o.stopWhen?.(out)) break;
+        if (stop >= 0 && stop === emit.length) { finish = "stop"; stopToken = fresh[stop]; break; }
+        if (o.stopWhen?.(out)) { finish = "condition"; break; }
     }
     stats.decodeMs += performance.now() - t0;
-    return out;
+    return {tokens: out, finish, stopToken};
 }
 
 function judge(draft: number[], proposal: Proposal, res: PositionResult[], withDists: boolean, rng: ReturnType<typeof mulberry32> | undefined): Verdict {

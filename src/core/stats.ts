@@ -110,3 +110,37 @@ export function summary(s: S): string {
     return `${s.tokens} tok, ${tokensPerSecond(s).toFixed(1)} tok/s, ${tokensPerStep(s).toFixed(2)} tok/step` +
         (Number.isNaN(a) ? "" : `, accept ${(a * 100).toFixed(0)}%`);
 }
+
+/**
+ * chrF (Popović 2015, computed as sacrebleu 2's default: character n-grams n = 1..6, beta = 2, whitespace
+ * removed): n-gram statistics summed over all segments (corpus level), an F-beta score per order, averaged over
+ * the orders. 0..100.
+ */
+export function chrF(hypotheses: readonly string[], references: readonly string[], maxN = 6, beta = 2): number {
+    if (hypotheses.length !== references.length) throw new Error("chrF: hypotheses and references differ in number");
+    const match = new Float64Array(maxN), hypTotal = new Float64Array(maxN), refTotal = new Float64Array(maxN);
+    for (let s = 0; s < hypotheses.length; s++) {
+        const h = [...hypotheses[s].replace(/\s+/g, "")], r = [...references[s].replace(/\s+/g, "")];
+        for (let n = 1; n <= maxN; n++) {
+            const hc = charNgrams(h, n), rc = charNgrams(r, n);
+            for (const [g, c] of hc) { hypTotal[n - 1] += c; match[n - 1] += Math.min(c, rc.get(g) ?? 0); }
+            for (const c of rc.values()) refTotal[n - 1] += c;
+        }
+    }
+    const b2 = beta * beta;
+    let score = 0;
+    for (let n = 0; n < maxN; n++) {
+        const p = hypTotal[n] > 0 ? match[n] / hypTotal[n] : 0, r = refTotal[n] > 0 ? match[n] / refTotal[n] : 0;
+        score += b2 * p + r > 0 ? (1 + b2) * p * r / (b2 * p + r) : 0;
+    }
+    return 100 * score / maxN;
+}
+
+function charNgrams(chars: string[], n: number): Map<string, number> {
+    const m = new Map<string, number>();
+    for (let i = 0; i + n <= chars.length; i++) {
+        const g = chars.slice(i, i + n).join("");
+        m.set(g, (m.get(g) ?? 0) + 1);
+    }
+    return m;
+}

@@ -7,7 +7,7 @@ import {hasPlaceholders, isTextSegment} from "./clean";
 import {pairDdtp, parseDdtp, DDTP_LICENCE, type Description} from "./ddtp";
 import {findContamination, HeldOut, normKey, type Contamination} from "./decontaminate";
 import {AptFetcher, FetchError, type Fetcher, type FetchedTree} from "./fetch";
-import {fortunesMembers, fortunesPackage, readFortunes} from "./fortunes";
+import {fortunesLicence, fortunesMembers, fortunesPackage, readFortunes} from "./fortunes";
 import {decideHeldOut, DEFAULT_LIMITS, isCampaignDomain, isStoryDomain, isTestPair, type HeldOutEnglish, type HeldOutLimits} from "./heldout";
 import {LIBREOFFICE_EN, LIBREOFFICE_LICENCE, libreofficeMembers, libreofficePackage, pairHelp} from "./libreoffice";
 import {copyrightMember, debianLicence} from "./licence";
@@ -133,7 +133,7 @@ export async function buildCorpus(opts: BuildOptions = {}): Promise<BuildResult>
         for (const p of wesnothPackages) need(p, WESNOTH_MEMBERS, WESNOTH_LICENCE, l.code);
         need(loEnPackage, libreofficeMembers(LIBREOFFICE_EN), LIBREOFFICE_LICENCE, l.code);
         if (s.libreoffice) need(libreofficePackage(s.libreoffice), libreofficeMembers(s.libreoffice), LIBREOFFICE_LICENCE, l.code);
-        if (s.fortunes) need(fortunesPackage(s.fortunes), fortunesMembers(s.fortunes), "see copyright", l.code);
+        if (s.fortunes) need(fortunesPackage(s.fortunes), fortunesMembers(s.fortunes), fortunesLicence(s.fortunes), l.code);
     }
     const ddtpLocales = langs.flatMap((l) => (l.sources.ddtp ? [l.sources.ddtp] : []));
     const wantDdtp = ddtpLocales.length > 0 || wantEnglish;

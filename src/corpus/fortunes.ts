@@ -12,6 +12,11 @@ export function fortunesMembers(locale: string): string[] {
     return [`./usr/share/games/fortunes/${locale}/*`];
 }
 
+/** What the free-form copyright files of some fortunes packages declare (the others are machine-readable). */
+export function fortunesLicence(locale: string): string {
+    return ({bg: "GPL-2+", it: "public domain (declared in debian/copyright)"} as Record<string, string>)[locale] ?? "see the package's copyright file";
+}
+
 const utf8 = new TextDecoder("utf-8", {fatal: true});
 
 /** Every entry of every fortune file of the locale, one cleaned segment each; non-UTF-8 files are skipped. */

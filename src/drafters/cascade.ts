@@ -17,15 +17,26 @@ export class CascadeDrafter implements Drafter {
         this.name = name;
     }
 
-    async propose(context: readonly number[], k: number, o?: ProposeOptions): Promise<Proposal> {
+    /** Synchronous when the members are (table drafters), so offline simulation can replay it. */
+    propose(context: readonly number[], k: number, o?: ProposeOptions): Proposal | Promise<Proposal> {
         this.lastSource = undefined;
-        for (const d of this.drafters) {
-            const want = d.expensive ? Math.min(k, this.expensiveBudget(d)) : k;
-            if (want <= 0) continue;
-            const p = await d.propose(context, want, o);
-            if (p.tokens.length > 0) { this.lastSource = d; return {...p, source: p.source ?? d.name}; }
-        }
-        return {tokens: []};
+        const next = (i: number): Proposal | Promise<Proposal> => {
+            for (; i < this.drafters.length; i++) {
+                const d = this.drafters[i];
+                const want = d.expensive ? Math.min(k, this.expensiveBudget(d)) : k;
+                if (want <= 0) continue;
+                const p = d.propose(context, want, o);
+                if (p instanceof Promise) return p.then((r) => r.tokens.length > 0 ? this.take(d, r) : next(i + 1));
+                if (p.tokens.length > 0) return this.take(d, p);
+            }
+            return {tokens: []};
+        };
+        return next(0);
+    }
+
+    private take(d: Drafter, p: Proposal): Proposal {
+        this.lastSource = d;
+        return {...p, source: p.source ?? d.name};
     }
 
     observe(accepted: number, proposed: number): void {

@@ -48,6 +48,10 @@ export interface GenerateResult {
     reusedPromptTokens: number;
     stats: StatsSnapshot;
     cancelled: boolean;
+    /** Why generation ended: a stop token (end of turn), the token limit, the stop condition, or cancellation. */
+    finish: "stop" | "length" | "condition" | "cancelled";
+    /** The stop token that ended it (finish = "stop"). */
+    stopToken?: number;
     drafter: string;
 }
 
@@ -58,6 +62,7 @@ export interface GenerateResult {
  */
 export class Engine {
     private curve?: CostCurve;
+    private shared?: CostAwarePolicy;
     private running = false;
 
     private constructor(readonly model: LoadedModel, readonly context: NLC.LlamaContext, readonly target: LlamaTarget, readonly options: EngineOptions & {threads: number}) {}
@@ -82,6 +87,15 @@ export class Engine {
         return this.curve;
     }
 
+    /**
+     * The engine's cost-aware policy: one instance for the engine's lifetime, so what it learns about each drafter's
+     * acceptance (per drafter, source and confidence bin) carries over from request to request.
+     */
+    async policy(maxK = 8): Promise<CostAwarePolicy> {
+        if (!this.shared || this.shared.maxK !== maxK) this.shared = new CostAwarePolicy(await this.costCurve(), maxK);
+        return this.shared;
+    }
+
     async generate(prompt: PromptSpec, drafter: Drafter | undefined, o: GenerateOptions = {}): Promise<GenerateResult> {
         if (this.running) throw new PolyspecError("a generation is already running: wait for it to finish or cancel it", "E_BUSY");
         this.running = true;
@@ -99,7 +113,7 @@ export class Engine {
         if (room < 1) throw new PolyspecError(`the prompt has ${tokens.length} tokens, more than the context of ${this.context.contextSize} allows: shorten the text`);
         const maxTokens = Math.min(o.maxTokens ?? 512, room);
         const k = o.k ?? 8;
-        const policy = o.policy ?? (o.adaptive === false ? new FixedPolicy(k) : new CostAwarePolicy(await this.costCurve(), k));
+        const policy = o.policy ?? (o.adaptive === false ? new FixedPolicy(k) : await this.policy(k));
         drafter?.reset();
         const cascade = drafter as {expensiveBudget?: (d: Drafter) => number};
         if (cascade && "expensiveBudget" in cascade) cascade.expensiveBudget = (d) => policy.budget(d);
@@ -108,8 +122,9 @@ export class Engine {
         const streamer = new TextStreamer((t) => this.model.detokenize(t));
         let cancelled = false;
         const out: number[] = [];
+        let end: {finish: GenerateResult["finish"]; stopToken?: number} = {finish: "cancelled"};
         try {
-            await speculate(this.target, drafter, tokens, {
+            end = await speculate(this.target, drafter, tokens, {
                 maxTokens, sampling: o.sampling, policy, cancel: o.cancel,
                 onTokens: (fresh) => {
                     stats.ttftMs ??= performance.now() - t0;
@@ -126,7 +141,8 @@ export class Engine {
         }
         const tail = streamer.flush();
         if (tail) o.onText?.(tail);
-        return {text: streamer.text, tokens: out, promptTokens: tokens.length, reusedPromptTokens: reused, stats: stats.snapshot(), cancelled, drafter: drafter?.name ?? "none"};
+        return {text: streamer.text, tokens: out, promptTokens: tokens.length, reusedPromptTokens: reused, stats: stats.snapshot(), cancelled,
+            finish: end.finish, stopToken: end.stopToken, drafter: drafter?.name ?? "none"};
     }
 
     async dispose(): Promise<void> {

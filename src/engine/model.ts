@@ -10,6 +10,8 @@ export interface OpenModelOptions {
     gpu?: GpuChoice;
     /** Progress of a download when `spec` names a default model that is not fetched yet. */
     onProgress?: (done: number, total: number, stage: string) => void;
+    /** Load only the vocabulary (tokenize/detokenize, no weights): fast and small, e.g. for n-gram training. */
+    vocabOnly?: boolean;
 }
 
 /** A loaded GGUF model and its tokenizer. */
@@ -39,7 +41,7 @@ export class LoadedModel implements Tokenizer {
         }
         if (!fs.existsSync(modelPath)) throw new PolyspecError(`model file not found: ${modelPath}`);
         try {
-            return new LoadedModel(await llama.loadModel({modelPath}), modelPath);
+            return new LoadedModel(await llama.loadModel({modelPath, vocabOnly: o.vocabOnly}), modelPath);
         } catch (e) {
             throw new PolyspecError(`cannot load model ${modelPath}: ${(e as Error).message.split("\n")[0]} (is it a complete GGUF file? re-fetch it or pick another)`);
         }

@@ -4,8 +4,18 @@
  */
 import {parentPort, workerData} from "node:worker_threads";
 import {serveTraining, type TrainJob} from "../drafters/ngram/worker";
+import {getLlamaInstance} from "./llama";
 import {LoadedModel} from "./model";
 
 if (parentPort) {
-    void serveTraining(parentPort, workerData as TrainJob, (model, onProgress) => LoadedModel.open(model, {gpu: "cpu", onProgress}));
+    const port = parentPort;
+    void (async () => {
+        let opened = false;
+        await serveTraining(port, workerData as TrainJob, (model, onProgress) => {
+            opened = true;
+            return LoadedModel.open(model, {gpu: "cpu", vocabOnly: true, onProgress});
+        });
+        // Free the native llama instance so that the thread ends cleanly (terminating it with a live one aborts).
+        if (opened) await (await getLlamaInstance("cpu")).dispose();
+    })();
 }

@@ -3,11 +3,13 @@ import * as path from "node:path";
 import {PolyspecError} from "../core/errors";
 import {modelsDir} from "./cache";
 import {fetchModel, requireSpec, type FetchOptions} from "./fetch";
-import {MODELS, MODEL_NAMES, findModel, type ModelRole} from "./registry";
+import {MODELS, findModel, type ModelRole} from "./registry";
+import {assertGgufFile, isRequantType, parseVariant, REQUANT_TYPES, requantizeModel} from "./requantize";
 
 export {DEFAULT_DRAFT, DEFAULT_TARGET, MODELS, MODEL_NAMES, findModel, type ModelPart, type ModelSpec} from "./registry";
 export {fetchModel, fetchSpec, type Downloader, type FetchOptions, type FetchOutcome} from "./fetch";
 export {modelsDir} from "./cache";
+export {listRequantized, parseVariant, requantizedPath, requantizeModel, REQUANT_TYPES, type RequantizedInfo, type RequantizeOptions, type RequantType} from "./requantize";
 
 export interface ModelInfo {
     readonly name: string;
@@ -54,6 +56,7 @@ export function isModelUri(spec: string): boolean {
 /**
  * What `--model` accepts, turned into something the engine can load:
  *  - a known name (see MODEL_NAMES): its cached path, fetched first if missing (opts are passed to fetchModel);
+ *  - `NAME@q4_0` or `PATH@q4_0`: the model requantized to Q4_0 (see requantize.ts), made on demand and cached;
  *  - a path to an existing file: its absolute path, after checking that it starts with the GGUF magic;
  *  - an `hf:` (or https) URI: unchanged (see isModelUri).
  * Anything else is a one-line PolyspecError.
@@ -61,27 +64,14 @@ export function isModelUri(spec: string): boolean {
 export async function resolveModel(spec: string, opts: FetchOptions = {}): Promise<string> {
     if (findModel(spec)) return fetchModel(spec, opts);
     if (isModelUri(spec)) return spec;
-    const file = path.resolve(spec);
-    let st: fs.Stats;
-    try {
-        st = await fs.promises.stat(file);
-    } catch {
-        throw new PolyspecError(`model file not found: ${spec} (use a path to a .gguf file or one of: ${MODEL_NAMES.join(", ")})`);
+    const variant = parseVariant(spec);
+    if (variant && (findModel(variant.base) || !fs.existsSync(spec))) {
+        if (!isRequantType(variant.type)) {
+            throw new PolyspecError(`unknown model format "@${variant.type}" in ${spec} (supported: ${REQUANT_TYPES.map((t) => "@" + t).join(", ")})`, "E_USAGE");
+        }
+        return requantizeModel(variant.base, {type: variant.type, onProgress: opts.onProgress, cancel: opts.cancel});
     }
-    if (!st.isFile()) throw new PolyspecError(`${spec} is not a GGUF model file (it is a directory)`);
-    const head = Buffer.alloc(4);
-    const fh = await fs.promises.open(file, "r");
-    let n: number;
-    try {
-        ({bytesRead: n} = await fh.read(head, 0, 4, 0));
-    } finally {
-        await fh.close();
-    }
-    if (n < 4) throw new PolyspecError(`${spec} is not a GGUF model file (${n === 0 ? "it is empty" : `only ${n} bytes`})`);
-    if (head.toString("latin1") !== "GGUF") {
-        throw new PolyspecError(`${spec} is not a GGUF model file (it starts with ${JSON.stringify(head.toString("latin1"))}, not "GGUF")`);
-    }
-    return file;
+    return assertGgufFile(spec);
 }
 
 function fileSize(file: string): number | undefined {

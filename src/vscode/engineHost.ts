@@ -53,7 +53,7 @@ export class EngineHost implements vscode.Disposable {
      * default model or select another (first use); otherwise (inline suggestions) just report it in the status bar.
      */
     async get(interactive: boolean): Promise<Engine | undefined> {
-        if (this.loaded) return this.engine;
+        if (this.loaded) { this.status.dispatch({type: "loaded", model: this.displayName()}); return this.engine; }
         let spec = this.modelSpec();
         if (!this.available(spec)) {
             if (!interactive) { this.status.dispatch({type: "noModel"}); return undefined; }

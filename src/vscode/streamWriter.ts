@@ -2,12 +2,14 @@ import * as vscode from "vscode";
 import {Region, type Change} from "./region";
 
 /**
- * Streams generated text into a document as ONE undo step.
+ * Streams generated text into a document, leaving ONE undo step.
  *
- * Each chunk is applied with TextEditor.edit without undo stops (so the editor merges all of them into one undo
- * element): the first edit pushes a stop before, the final edit (`finish`) replaces the whole streamed region with
- * the final text and pushes a stop after. One edit is in flight at a time; chunks that arrive meanwhile are
- * coalesced. Where the text is lives in a Region that follows the user's edits elsewhere in the document; an edit
+ * While streaming, each chunk is applied with TextEditor.edit without undo stops (one edit in flight at a time;
+ * chunks that arrive meanwhile are coalesced). The editor normally merges these into one undo element, but not
+ * always (on a loaded machine VS Code was seen to cut them into several). So `finish` collapses them: it puts the
+ * original text back (still inside the streaming element) and then writes the final text as one edit with undo
+ * stops on both sides. One Undo therefore always restores exactly the text from before the command, and Redo
+ * brings the final text back. Where the text is lives in a Region that follows the user's edits elsewhere in the document; an edit
  * inside it stops the stream (`onBroken`). When the document's editor is not visible, chunks are buffered and the
  * final text is applied with a WorkspaceEdit. A closed document is never touched again.
  */
@@ -23,15 +25,19 @@ export class StreamWriter implements vscode.Disposable {
     private readonly subs: vscode.Disposable[] = [];
     private waiters: {change: Change; resolve: () => void}[] = [];
     private readonly replacing: boolean;
+    /** The text the region held before streaming (the selection being replaced, or "" for an insertion). */
+    private readonly original: string;
 
     constructor(private readonly doc: vscode.TextDocument, target: Target, private readonly onBroken: (why: "edited" | "closed") => void) {
         if (target.kind === "replace") {
             const start = doc.offsetAt(target.range.start);
             this.region = new Region(start, doc.offsetAt(target.range.end) - start);
             this.replacing = true;
+            this.original = doc.getText(target.range);
         } else {
             this.region = new Region(doc.offsetAt(target.position), 0);
             this.replacing = false;
+            this.original = "";
         }
         this.subs.push(
             vscode.workspace.onDidChangeTextDocument((e) => {
@@ -86,24 +92,30 @@ export class StreamWriter implements vscode.Disposable {
         if (!this.ok) return undefined;
         this.pending = "";
         if (!this.wroteAny && finalText === "") return undefined; // nothing was generated: leave the selection alone
-        const current = this.wroteAny ? this.written : undefined;
         for (let attempt = 0; attempt < 20 && this.ok; attempt++) {
             const editor = this.visibleEditor();
             if (editor) {
-                if (await this.apply(editor, finalText, {before: !this.wroteAny, after: true, replaceAll: true})) return this.range;
+                // 1. back to the original text, inside the streaming undo element; 2. the final text, one undo step
+                if (this.wroteAny && this.written !== this.original && !(await this.apply(editor, this.original, {before: false, after: false, replaceAll: true}))) { await sleep(20); continue; }
+                if (await this.apply(editor, finalText, {before: true, after: true, replaceAll: true})) return this.range;
                 await sleep(20);
                 continue;
             }
-            // not visible: one WorkspaceEdit (its own undo step when nothing was streamed visibly before)
-            if (current === finalText && !this.replacing) return this.range;
-            const we = new vscode.WorkspaceEdit();
-            const change: Change = {offset: this.region.start, removed: this.region.length, inserted: finalText.length, text: finalText};
-            this.region.expect(change);
-            we.replace(this.doc.uri, this.range, finalText);
-            if (await vscode.workspace.applyEdit(we)) { this.written = finalText; this.wroteAny = true; return this.range; }
-            this.region.retract(change);
+            // not visible: the same two steps as workspace edits
+            if (this.wroteAny && this.written !== this.original && !(await this.workspaceReplace(this.original))) continue;
+            if (await this.workspaceReplace(finalText)) return this.range;
         }
         return undefined;
+    }
+
+    private async workspaceReplace(text: string): Promise<boolean> {
+        const we = new vscode.WorkspaceEdit();
+        const change: Change = {offset: this.region.start, removed: this.region.length, inserted: text.length, text};
+        this.region.expect(change);
+        we.replace(this.doc.uri, this.range, text);
+        if (await vscode.workspace.applyEdit(we)) { this.written = text; this.wroteAny = true; return true; }
+        this.region.retract(change);
+        return false;
     }
 
     /** One edit: append `text` at the region's end, or replace the region (first edit of "replace", or final). */

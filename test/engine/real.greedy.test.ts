@@ -7,8 +7,7 @@ import {Engine} from "../../src/engine/engine";
 import {compareGreedy} from "../helpers/divergence";
 import {requireModel} from "../helpers/models";
 
-/** Near-tie: the two candidates' probabilities differ by less than this where outputs diverge. */
-const NEAR_TIE = 0.1;
+import {NEAR_TIE} from "../../src/bench/divergence";
 
 const PROMPTS = [
     translationPrompt("The old wizard looked at the young prince and said: we must leave the city before the orcs arrive.", "de"),

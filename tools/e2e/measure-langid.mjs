@@ -26,7 +26,16 @@ if (!fs.existsSync(path.join(DIR, "node_modules/eld"))) {
     execFileSync("npm", ["i", "--no-audit", "--no-fund", "--ignore-scripts", ...PINS], {cwd: DIR, stdio: "inherit"});
 }
 const req = createRequire(path.join(DIR, "package.json"));
-const imp = (spec) => import(pathToFileURL(req.resolve(spec)).href).catch(async () => import(pathToFileURL(path.join(DIR, "node_modules", spec)).href));
+/** Imports an ESM-only package (or subpath) installed in DIR, through its package.json "exports" (import condition). */
+function imp(spec) {
+    const [pkgName, ...sub] = spec.split("/");
+    const dir = path.join(DIR, "node_modules", pkgName);
+    const pj = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8"));
+    const key = sub.length ? `./${sub.join("/")}` : ".";
+    let e = typeof pj.exports === "string" ? (key === "." ? pj.exports : undefined) : pj.exports?.[key] ?? (key === "." ? pj.exports : undefined);
+    while (e && typeof e === "object") e = e.import ?? e.default ?? e.node;
+    return import(pathToFileURL(path.join(dir, e ?? pj.module ?? pj.main ?? "index.js")).href);
+}
 const OURS = LANGUAGES.map((l) => l.code);
 const ISO3 = {eng: "en", deu: "de", fra: "fr", spa: "es", ita: "it", por: "pt", rus: "ru", cmn: "zh", zho: "zh", jpn: "ja", kor: "ko", tur: "tr",
     pol: "pl", ces: "cs", vie: "vi", ind: "id", ukr: "uk", arb: "ar", ara: "ar", hin: "hi", ell: "el", bul: "bg", nld: "nl", hun: "hu", swe: "sv",
@@ -53,14 +62,11 @@ if (missing.length) console.error(`no held-out segments for: ${missing.join(", "
 
 // ---- candidates: each returns our code (restricted to our languages where the library allows it) ----
 const candidates = [];
-{
-    const {eld} = await imp("eld/large");
-    eld.setLanguageSubset(OURS);
-    candidates.push({name: "eld 2.1.0 (large, subset)", pkg: "eld", detect: (t) => eld.detect(t).language});
-}
-{
-    const {eld} = await imp("eld/medium");
-    candidates.push({name: "eld 2.1.0 (medium)", pkg: "eld", detect: (t) => firstOurs(Object.entries(eld.detect(t).getScores()).sort((a, b) => b[1] - a[1]).map((x) => x[0]))});
+for (const size of ["large", "medium", "small", "extrasmall"]) {
+    // eld has no Indonesian model; its Malay model (ms) is the closest: subset with ms, reported as id
+    const {eld} = await imp(`eld/${size}`);
+    eld.setLanguageSubset([...OURS, "ms"]);
+    candidates.push({name: `eld 2.1.0 (${size}, subset + ms as id)`, pkg: "eld", detect: (t) => { const l = eld.detect(t).language; return l === "ms" ? "id" : l; }});
 }
 {
     const tl = req("tinyld");

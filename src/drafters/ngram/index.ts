@@ -59,25 +59,24 @@ export interface WorkerOptions {
 export function trainInWorker(job: TrainJob, o: WorkerOptions): Promise<TrainResult> {
     return new Promise<TrainResult>((resolve, reject) => {
         const worker = new Worker(o.workerFile, {workerData: job, execArgv: o.execArgv});
-        let settled = false;
+        let answer: WorkerMessage | undefined;
         const onAbort = () => worker.postMessage({type: "cancel"});
-        const finish = (f: () => void) => {
-            if (settled) return;
-            settled = true;
-            o.signal?.removeEventListener("abort", onAbort);
-            void worker.terminate();
-            f();
-        };
         if (o.signal?.aborted) onAbort();
         else o.signal?.addEventListener("abort", onAbort, {once: true});
         worker.on("message", (m: WorkerMessage) => {
             if (m.type === "progress") o.onProgress?.(m.done, m.total, m.stage);
-            else if (m.type === "done") finish(() => resolve(m.result));
-            else if (m.type === "error") {
-                finish(() => reject(m.cancelled ? new CancelledError() : m.code ? new PolyspecError(m.message, m.code) : Object.assign(new Error(m.message), {stack: m.stack})));
-            }
+            else answer = m;
         });
-        worker.on("error", (e) => finish(() => reject(e)));
-        worker.on("exit", (code) => finish(() => reject(new Error(`the n-gram training worker exited (code ${code}) without a result`))));
+        let failure: Error | undefined;
+        worker.on("error", (e) => { failure = e; });
+        // The worker answers once (done or error) after releasing the model, then ends by itself: settle on exit, so
+        // that no native resources are torn down by terminate().
+        worker.on("exit", (code) => {
+            o.signal?.removeEventListener("abort", onAbort);
+            if (answer?.type === "done") resolve(answer.result);
+            else if (answer?.type === "error") {
+                reject(answer.cancelled ? new CancelledError() : answer.code ? new PolyspecError(answer.message, answer.code) : Object.assign(new Error(answer.message), {stack: answer.stack}));
+            } else reject(failure ?? new Error(`the n-gram training worker exited (code ${code}) without a result`));
+        });
     });
 }

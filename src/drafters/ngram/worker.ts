@@ -39,7 +39,8 @@ export interface PortLike {
 
 export type OpenTokenizer = (model: string, onProgress: (done: number, total: number) => void) => Promise<Tokenizer & {dispose?(): unknown}>;
 
-/** Runs one training job, reporting over `port`; never throws (failures become an "error" message). */
+/** Runs one training job, reporting over `port`; never throws (failures become an "error" message). The last
+ * message (done or error) comes after the tokenizer is disposed and the port listener removed. */
 export async function serveTraining(port: PortLike, job: TrainJob, openTokenizer: OpenTokenizer): Promise<void> {
     const cancel = {cancelled: false};
     const onMessage = (m: ParentMessage) => {
@@ -47,6 +48,7 @@ export async function serveTraining(port: PortLike, job: TrainJob, openTokenizer
     };
     port.on("message", onMessage);
     let tokenizer: (Tokenizer & {dispose?(): unknown}) | undefined;
+    let reply: WorkerMessage;
     try {
         tokenizer = await openTokenizer(job.model, (done, total) => port.postMessage({type: "progress", done, total, stage: "model"}));
         if (cancel.cancelled) throw new CancelledError();
@@ -54,16 +56,19 @@ export async function serveTraining(port: PortLike, job: TrainJob, openTokenizer
             tokenizer, lang: job.lang, out: job.out, order: job.order, minCount: job.minCount, topM: job.topM, memoryMB: job.memoryMB,
             model: job.model, cancel, onProgress: (done, total, stage) => port.postMessage({type: "progress", done, total, stage}),
         });
-        port.postMessage({type: "done", result});
+        reply = {type: "done", result};
     } catch (e) {
         const err = e as Error;
         const known = e instanceof PolyspecError || e instanceof CancelledError;
-        port.postMessage({
+        reply = {
             type: "error", message: err.message, cancelled: e instanceof CancelledError,
             code: e instanceof PolyspecError ? e.code : undefined, stack: known ? undefined : err.stack,
-        });
-    } finally {
-        port.off("message", onMessage);
-        await tokenizer?.dispose?.();
+        };
     }
+    port.off("message", onMessage);
+    // Release the model before answering: the parent lets the thread end on its own once it has the answer.
+    try {
+        await tokenizer?.dispose?.();
+    } catch { /* the answer matters more */ }
+    port.postMessage(reply);
 }

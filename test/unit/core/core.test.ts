@@ -147,3 +147,18 @@ describe("text streamer", () => {
         assert.equal(parts.join("") + s.flush(), "ab你好😀c");
     });
 });
+
+describe("chrF", () => {
+    it("is 100 for identical text, 0 for disjoint, and between otherwise", async () => {
+        const {chrF} = await import("../../../src/core/stats");
+        assert.equal(chrF(["Der alte Mann"], ["Der alte Mann"]), 100);
+        assert.equal(chrF(["xyz"], ["abc"]), 0);
+        const v = chrF(["Der alte Mann sah"], ["Der alte Mann sieht"]);
+        assert.ok(v > 60 && v < 100, String(v));
+        assert.ok(chrF(["你好世界"], ["你好朋友"]) > 0);
+        // sacrebleu 2.6.0 corpus_chrf on the same three segments gives 50.7242
+        const h = ["Der alte Mann sah den Hund.", "Wähle die Zellen aus, die du kopieren willst.", "你好世界，今天很好"];
+        const r = ["Der alte Mann sieht den Hund.", "Wählen Sie die Zellen, die Sie kopieren möchten.", "你好朋友，今天天气很好"];
+        assert.ok(Math.abs(chrF(h, r) - 50.7242) < 0.01, String(chrF(h, r)));
+    });
+});

@@ -93,3 +93,19 @@ describe("corpus: fortunes", () => {
         assert.equal(r.stats.malformed, 1);
     });
 });
+
+describe("corpus: declared licences", () => {
+    it("reads the Files: * licence of a machine-readable copyright file, and falls back for free-form ones", async () => {
+        const {debianLicence} = await import("../../../src/corpus/licence");
+        const root = tmpDir();
+        const doc = (pkg: string, text: string) => {
+            fs.mkdirSync(path.join(root, "usr/share/doc", pkg), {recursive: true});
+            fs.writeFileSync(path.join(root, "usr/share/doc", pkg, "copyright"), text);
+        };
+        doc("a", "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n\nFiles: debian/*\nLicense: GPL-2+\n\nFiles: *\nCopyright: someone\nLicense: MPL-2.0\n");
+        doc("b", "This package was debianized by someone.\n\nLicense:\n    Copyright (C) 2003 by someone\n");
+        assert.equal(debianLicence(root, "a", "x"), "MPL-2.0");
+        assert.equal(debianLicence(root, "b", "GPL-2.0-or-later"), "GPL-2.0-or-later");
+        assert.equal(debianLicence(root, "missing", "fallback"), "fallback");
+    });
+});

@@ -1,0 +1,179 @@
+// @ts-check
+// The statistics webview (loaded from media/ with a nonce; no other script, no remote content). It only draws:
+// every number arrives computed by the extension (src/core/stats.ts). Messages are typed by
+// src/vscode/protocol.ts and this file is type-checked against it (tsc -p media).
+/** @typedef {import("../src/vscode/protocol").ToWebview} ToWebview */
+/** @typedef {import("../src/vscode/protocol").FromWebview} FromWebview */
+/** @typedef {import("../src/vscode/protocol").StatsView} StatsView */
+/** @typedef {import("../src/vscode/protocol").StatsRow} StatsRow */
+/** @typedef {import("../src/vscode/protocol").LiveView} LiveView */
+/** @typedef {import("../src/vscode/protocol").LoopDelayView} LoopDelayView */
+/** @typedef {import("../src/vscode/protocol").Strings} Strings */
+(function () {
+    const api = acquireVsCodeApi();
+    /** @param {FromWebview} m */
+    const send = (m) => api.postMessage(m);
+    const SVG = "http://www.w3.org/2000/svg";
+    const app = /** @type {HTMLElement} */ (document.getElementById("app"));
+    /** @type {Strings | undefined} */ let S;
+    /** @type {StatsView | undefined} */ let view;
+
+    /**
+     * @param {string} tag
+     * @param {Record<string, string | number | undefined>} [attrs]
+     * @param {(Node | string | null | undefined)[]} children
+     * @returns {HTMLElement}
+     */
+    function h(tag, attrs = {}, ...children) {
+        const el = document.createElement(tag);
+        for (const [k, v] of Object.entries(attrs)) if (v !== undefined) el.setAttribute(k, String(v));
+        for (const c of children) if (c !== null && c !== undefined) el.append(c);
+        return el;
+    }
+    /**
+     * @param {string} tag
+     * @param {Record<string, string | number | undefined>} [attrs]
+     * @param {(Node | string)[]} children
+     * @returns {SVGElement}
+     */
+    function s(tag, attrs = {}, ...children) {
+        const el = document.createElementNS(SVG, tag);
+        for (const [k, v] of Object.entries(attrs)) if (v !== undefined) el.setAttribute(k, String(v));
+        for (const c of children) el.append(c);
+        return el;
+    }
+    /** @param {number | null} x @param {number} [d] */
+    const fmt = (x, d = 1) => (x === null ? "–" : x.toFixed(d));
+    /** @param {number | null} x */
+    const pct = (x) => (x === null ? "–" : `${Math.round(x * 100)}%`);
+    /** @param {number | null} x */
+    const times = (x) => (x === null ? "–" : `${x.toFixed(2)}×`);
+
+    /** A sparkline of values (tokens/s). @param {number[]} values @param {number} w @param {number} hgt @param {string} cls */
+    function sparkline(values, w, hgt, cls) {
+        const svg = s("svg", {width: w, height: hgt, viewBox: `0 0 ${w} ${hgt}`, class: cls, role: "img"});
+        if (values.length === 0) return svg;
+        const max = Math.max(...values, 1e-9);
+        const step = values.length > 1 ? (w - 4) / (values.length - 1) : 0;
+        const pts = values.map((v, i) => `${(2 + i * step).toFixed(1)},${(hgt - 2 - (v / max) * (hgt - 4)).toFixed(1)}`);
+        svg.append(s("polyline", {points: pts.join(" "), class: "line"}));
+        const last = pts[pts.length - 1].split(",");
+        svg.append(s("circle", {cx: last[0], cy: last[1], r: 2.5, class: "dot"}));
+        return svg;
+    }
+
+    /**
+     * Horizontal bars, one per row, with an optional reference value per row (a vertical tick).
+     * @param {{label: string; value: number | null; ref?: number | null; text: string; chosen?: boolean}[]} bars
+     * @param {string} cls
+     */
+    function barChart(bars, cls) {
+        const rowH = 22, labelW = 190, w = 560, barW = w - labelW - 70;
+        const max = Math.max(1e-9, ...bars.map((b) => Math.max(b.value ?? 0, b.ref ?? 0)));
+        const svg = s("svg", {viewBox: `0 0 ${w} ${bars.length * rowH + 6}`, class: `chart ${cls}`, role: "img", width: "100%"});
+        bars.forEach((b, i) => {
+            const y = 3 + i * rowH;
+            svg.append(s("text", {x: labelW - 8, y: y + 15, class: "label", "text-anchor": "end"}, b.label));
+            svg.append(s("rect", {x: labelW, y: y + 3, width: barW, height: rowH - 8, class: "track", rx: 2}));
+            const bw = b.value === null ? 0 : Math.max(1, (b.value / max) * barW);
+            svg.append(s("rect", {x: labelW, y: y + 3, width: bw.toFixed(1), height: rowH - 8, class: b.chosen ? "bar chosen" : "bar", rx: 2}));
+            if (b.ref !== undefined && b.ref !== null) {
+                const rx = labelW + (b.ref / max) * barW;
+                svg.append(s("line", {x1: rx.toFixed(1), x2: rx.toFixed(1), y1: y + 1, y2: y + rowH - 3, class: "ref"}));
+            }
+            svg.append(s("text", {x: labelW + barW + 6, y: y + 15, class: "value"}, b.text));
+        });
+        return svg;
+    }
+
+    /** @param {LiveView | null} live */
+    function liveCard(live) {
+        if (!S) return h("section");
+        if (!live) return h("section", {class: "card live idle", id: "live"}, h("h2", {}, S.live), h("p", {class: "muted"}, S.idle));
+        const metric = (/** @type {string} */ name, /** @type {string} */ label, /** @type {string} */ value) =>
+            h("div", {class: "metric"}, h("div", {class: "metric-value", "data-live-metric": name}, value), h("div", {class: "metric-label"}, label));
+        return h("section", {class: "card live", id: "live"},
+            h("h2", {}, `${S.live}: ${live.task} → ${live.lang} · ${live.drafter}`),
+            h("div", {class: "metrics"},
+                metric("tokensPerSecond", S.tokensPerSecond, fmt(live.tokensPerSecond)),
+                metric("acceptanceRate", S.acceptance, pct(live.acceptanceRate)),
+                metric("tokensPerStep", S.tokensPerStep, fmt(live.tokensPerStep, 2)),
+                metric("tokens", S.tokens, String(live.tokens))),
+            sparkline(live.series, 520, 60, "spark live-chart"));
+    }
+
+    /** @param {StatsRow[]} rows */
+    function table(rows) {
+        if (!S) return h("div");
+        const str = S;
+        const head = h("tr", {}, ...[str.language, str.drafter, str.runs, str.tokens, str.acceptance, str.tokensPerStep, str.tokensPerSecond, str.speedup, ""].map((t) => h("th", {scope: "col"}, t)));
+        const body = rows.map((r) => h("tr", {"data-lang": r.lang, "data-drafter": r.drafter, class: r.chosen ? "chosen" : undefined},
+            h("td", {}, r.langLabel),
+            h("td", {title: r.chosen ? str.chosen : undefined}, r.chosen ? `★ ${r.drafter}` : r.drafter),
+            h("td", {"data-metric": "runs", class: "num"}, String(r.runs)),
+            h("td", {"data-metric": "tokens", class: "num"}, String(r.tokens)),
+            h("td", {"data-metric": "acceptanceRate", class: "num"}, pct(r.acceptanceRate)),
+            h("td", {"data-metric": "tokensPerStep", class: "num"}, fmt(r.tokensPerStep, 2)),
+            h("td", {"data-metric": "tokensPerSecond", class: "num"}, fmt(r.tokensPerSecond)),
+            h("td", {"data-metric": "speedup", class: "num", title: r.speedup === null ? str.baselineHint : undefined}, times(r.speedup)),
+            h("td", {}, sparkline(r.history, 90, 20, "spark"))));
+        return h("table", {id: "table"}, h("thead", {}, head), h("tbody", {}, ...body));
+    }
+
+    /** @param {{generation: LoopDelayView | null; training: LoopDelayView | null}} loop */
+    function responsiveness(loop) {
+        if (!S) return h("section");
+        const str = S;
+        const line = (/** @type {string} */ kind, /** @type {string} */ label, /** @type {LoopDelayView | null} */ d) => h("tr", {"data-loop": kind},
+            h("th", {scope: "row"}, label + (d ? ` (${d.job}, ${(d.durationMs / 1000).toFixed(1)} s)` : "")),
+            ...(d ? [h("td", {"data-metric": "p50", class: "num"}, `${d.p50.toFixed(1)} ms`), h("td", {"data-metric": "p99", class: "num"}, `${d.p99.toFixed(1)} ms`), h("td", {"data-metric": "max", class: "num"}, `${d.max.toFixed(1)} ms`)]
+                : [h("td", {colspan: 3, class: "muted"}, str.none)]));
+        return h("section", {class: "card", id: "responsiveness"}, h("h2", {}, str.responsiveness),
+            h("table", {}, h("thead", {}, h("tr", {}, h("th", {}, ""), h("th", {scope: "col"}, str.p50), h("th", {scope: "col"}, str.p99), h("th", {scope: "col"}, str.max))),
+                h("tbody", {}, line("generation", str.generation, loop.generation), line("training", str.training, loop.training))));
+    }
+
+    function render() {
+        if (!S || !view) return;
+        const v = view;
+        const str = S;
+        const reset = h("button", {type: "button", id: "reset"}, str.reset);
+        reset.addEventListener("click", () => send({type: "reset"}));
+        const settings = h("button", {type: "button", id: "settings", class: "secondary"}, "⚙");
+        settings.setAttribute("aria-label", "settings");
+        settings.addEventListener("click", () => send({type: "openSettings"}));
+        const header = h("header", {},
+            h("h1", {}, str.title),
+            h("div", {class: "sub"}, `${str.model}: `, h("strong", {id: "model"}, v.model || "–"), " · ", v.autoTune ? str.autoTuneOn : str.autoTuneOff),
+            h("div", {class: "actions"}, reset, settings));
+        const parts = [header, liveCard(v.live)];
+        if (v.rows.length === 0) parts.push(h("p", {class: "empty muted", id: "empty"}, str.empty));
+        else {
+            const plain = new Map(v.rows.filter((r) => r.drafter === "none").map((r) => [r.lang, r.tokensPerSecond]));
+            parts.push(h("section", {class: "card"}, table(v.rows)));
+            parts.push(h("section", {class: "card"}, h("h2", {}, str.chartSpeed),
+                barChart(v.rows.map((r) => ({label: `${r.lang} · ${r.drafter}`, value: r.tokensPerSecond, ref: plain.get(r.lang) ?? null, text: fmt(r.tokensPerSecond), chosen: r.chosen})), "speed")));
+            const drafted = v.rows.filter((r) => r.acceptanceRate !== null);
+            if (drafted.length) parts.push(h("section", {class: "card"}, h("h2", {}, str.chartAcceptance),
+                barChart(drafted.map((r) => ({label: `${r.lang} · ${r.drafter}`, value: r.acceptanceRate, text: pct(r.acceptanceRate), chosen: r.chosen})), "acceptance")));
+        }
+        parts.push(responsiveness(v.loopDelay));
+        app.replaceChildren(...parts);
+    }
+
+    window.addEventListener("message", (/** @type {MessageEvent<ToWebview>} */ e) => {
+        const m = e.data;
+        switch (m.type) {
+            case "init": S = m.strings; view = m.view; render(); break;
+            case "update": view = m.view; render(); break;
+            case "live": {
+                if (!view) break;
+                view = {...view, live: m.live};
+                const old = document.getElementById("live");
+                if (old) old.replaceWith(liveCard(m.live)); else render();
+                break;
+            }
+        }
+    });
+    send({type: "ready"});
+})();

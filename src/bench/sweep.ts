@@ -1,0 +1,91 @@
+import {CostAwarePolicy, CostCurve, FixedPolicy, type DraftPolicy} from "../core/policy";
+import {acceptanceByPosition, acceptanceRate, draftMsPerToken, leviathanBound, speedup, tokensPerSecond, tokensPerStep, verifyMsPerStep, Stats, type StatsSnapshot} from "../core/stats";
+import type {Drafter} from "../drafters/drafter";
+import type {Recording} from "./record";
+import {simulate} from "./simulate";
+
+/** A drafter configuration to replay: `make` builds a fresh drafter for a language (undefined: not available). */
+export interface SimDrafter {
+    id: string;
+    kind: string;
+    make: (lang: string) => Drafter | undefined;
+    /** extra parameters recorded with the result (order, corpus fraction, min count...) */
+    params?: Record<string, unknown>;
+}
+
+export interface SimResult {
+    kind: "sim";
+    task: string;
+    lang: string;
+    drafter: string;
+    drafterKind: string;
+    params?: Record<string, unknown>;
+    policy: string;
+    k: number | "adaptive";
+    stats: StatsSnapshot;
+    acceptance: number;
+    acceptanceByPosition: number[];
+    tokensPerStep: number;
+    draftMsPerToken: number;
+    verifyMsPerStep: number;
+    tokensPerSecond: number;
+    predictedSpeedup: number;
+    bound: number;
+    boundFraction: number;
+}
+
+/**
+ * Replays every recording of each (task, language) against every drafter and draft length; the speed-up is
+ * predicted from the measured cost curve and the measured drafting time, against the same replay without drafts.
+ */
+export function sweep(recordings: Recording[], drafters: SimDrafter[], ks: (number | "adaptive")[], curvePoints: Record<number, number>,
+    onProgress?: (done: number, total: number, note: string) => void): SimResult[] {
+    const groups = new Map<string, Recording[]>();
+    for (const r of recordings) {
+        const g = `${r.task}|${r.lang}`;
+        if (!groups.has(g)) groups.set(g, []);
+        groups.get(g)!.push(r);
+    }
+    const results: SimResult[] = [];
+    const total = groups.size * drafters.length * ks.length;
+    let done = 0;
+    for (const [g, recs] of groups) {
+        const [task, lang] = g.split("|");
+        const plain = run(recs, undefined, () => new FixedPolicy(0), curvePoints);
+        for (const sd of drafters) {
+            const drafter = sd.make(lang);
+            for (const k of ks) {
+                onProgress?.(++done, total, `${task} ${lang} ${sd.id} k=${k}`);
+                if (!drafter) continue;
+                const s = run(recs, drafter, () => k === "adaptive" ? new CostAwarePolicy(new CostCurve(curvePoints), 8) : new FixedPolicy(k), curvePoints);
+                const a = acceptanceRate(s), cost = new CostCurve(curvePoints), draft = Number.isNaN(draftMsPerToken(s)) ? 0 : draftMsPerToken(s);
+                const kk = k === "adaptive" ? bestK(a, cost, draft) : k;
+                const bound = Number.isNaN(a) ? 1 : leviathanBound(a, kk, cost.at(1), cost.at(kk + 1), draft);
+                const sp = speedup(s, plain);
+                results.push({kind: "sim", task, lang, drafter: sd.id, drafterKind: sd.kind, params: sd.params, policy: k === "adaptive" ? "cost-aware" : "fixed", k,
+                    stats: s.snapshot(), acceptance: a, acceptanceByPosition: acceptanceByPosition(s), tokensPerStep: tokensPerStep(s),
+                    draftMsPerToken: draft, verifyMsPerStep: verifyMsPerStep(s), tokensPerSecond: tokensPerSecond(s), predictedSpeedup: sp,
+                    bound, boundFraction: sp / bound});
+            }
+        }
+    }
+    return results;
+}
+
+function run(recs: Recording[], drafter: Drafter | undefined, policy: () => DraftPolicy, curvePoints: Record<number, number>): Stats {
+    const total = new Stats();
+    const none: Drafter = {name: "none", expensive: false, propose: () => ({tokens: []}), observe() {}, reset() {}, describe: () => "none"};
+    const p = policy(); // one policy for the group: it learns across inputs, as the engine's shared policy does
+    for (const r of recs) total.merge(simulate(r.prompt, r.output, drafter ?? none, p, new CostCurve(curvePoints), r.stopToken, r.maxTokens).snapshot());
+    return total;
+}
+
+/** The draft length with the highest Leviathan bound for acceptance a. */
+export function bestK(a: number, cost: CostCurve, draftMs: number): number {
+    let best = 1, v = -1;
+    for (let k = 1; k <= 16; k++) {
+        const b = leviathanBound(Number.isNaN(a) ? 0 : a, k, cost.at(1), cost.at(k + 1), draftMs);
+        if (b > v) { v = b; best = k; }
+    }
+    return best;
+}

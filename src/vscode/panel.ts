@@ -1,0 +1,104 @@
+import * as crypto from "node:crypto";
+import * as vscode from "vscode";
+import {isFromWebview, type Strings, type ToWebview} from "./protocol";
+import type {StatsService} from "./statsService";
+import type {StatsView} from "./protocol";
+
+/**
+ * "Show Speculation Statistics": one webview panel. Strict Content-Security-Policy (nothing but media/ scripts
+ * with a nonce and media/ styles; no remote content), typed messages both ways (protocol.ts), theme colours from
+ * VS Code's CSS variables, live updates while a generation runs.
+ */
+export class StatsPanel implements vscode.Disposable {
+    private panel?: vscode.WebviewPanel;
+    private readonly subs: vscode.Disposable[] = [];
+    private liveTimer?: NodeJS.Timeout;
+
+    constructor(private readonly extensionUri: vscode.Uri, private readonly stats: StatsService, private readonly view: () => StatsView,
+        private readonly onReset: () => void) {
+        this.subs.push(
+            stats.onDidChange(() => this.post({type: "update", view: this.view()})),
+            stats.onLive((live) => {
+                // at most ~5 messages a second to the webview
+                if (this.liveTimer) return;
+                this.liveTimer = setTimeout(() => { this.liveTimer = undefined; this.post({type: "live", live: this.stats.liveView}); }, live ? 200 : 0);
+            }),
+        );
+    }
+
+    get visible(): boolean { return !!this.panel?.visible; }
+
+    show(): void {
+        if (this.panel) { this.panel.reveal(vscode.ViewColumn.Beside); return; }
+        const media = vscode.Uri.joinPath(this.extensionUri, "media");
+        const panel = vscode.window.createWebviewPanel("polyspec.statistics", vscode.l10n.t("Polyspec Statistics"), vscode.ViewColumn.Beside, {
+            enableScripts: true, localResourceRoots: [media], retainContextWhenHidden: false,
+        });
+        panel.iconPath = vscode.Uri.joinPath(media, "icon.png");
+        panel.webview.html = this.html(panel.webview, media);
+        panel.webview.onDidReceiveMessage((m: unknown) => {
+            if (!isFromWebview(m)) return; // typed messages only
+            switch (m.type) {
+                case "ready": this.post({type: "init", strings: strings(), view: this.view()}); break;
+                case "reset": this.onReset(); break;
+                case "openSettings": void vscode.commands.executeCommand("workbench.action.openSettings", "polyspec"); break;
+            }
+        }, undefined, this.subs);
+        panel.onDidDispose(() => { this.panel = undefined; }, undefined, this.subs);
+        this.panel = panel;
+    }
+
+    private post(m: ToWebview): void {
+        if (this.panel) void this.panel.webview.postMessage(m);
+    }
+
+    private html(webview: vscode.Webview, media: vscode.Uri): string {
+        const nonce = crypto.randomBytes(18).toString("base64");
+        const src = (f: string) => webview.asWebviewUri(vscode.Uri.joinPath(media, f)).toString();
+        const csp = [
+            "default-src 'none'",
+            `img-src ${webview.cspSource} data:`,
+            `style-src ${webview.cspSource}`,
+            `font-src ${webview.cspSource}`,
+            `script-src 'nonce-${nonce}'`,
+        ].join("; ");
+        return `<!DOCTYPE html>
+<html lang="${vscode.env.language}">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${src("stats.css")}">
+<title>${escapeHtml(vscode.l10n.t("Polyspec Statistics"))}</title>
+</head>
+<body>
+<main id="app" aria-live="polite"></main>
+<script nonce="${nonce}" src="${src("stats.js")}"></script>
+</body>
+</html>`;
+    }
+
+    dispose(): void {
+        clearTimeout(this.liveTimer);
+        this.panel?.dispose();
+        for (const s of this.subs) s.dispose();
+    }
+}
+
+function escapeHtml(s: string): string {
+    return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function strings(): Strings {
+    const t = vscode.l10n.t;
+    return {
+        title: t("Speculation statistics"), model: t("Model"), autoTuneOn: t("auto-tuning on"), autoTuneOff: t("auto-tuning off"),
+        language: t("Language"), drafter: t("Drafter"), runs: t("Runs"), tokens: t("Tokens"), acceptance: t("Acceptance"),
+        tokensPerStep: t("Tokens/step"), tokensPerSecond: t("Tokens/s"), speedup: t("Speed-up"), live: t("Generating now"), idle: t("Idle"),
+        empty: t("No generations yet. Translate a selection or continue a story, and the numbers appear here."), reset: t("Reset"),
+        chartSpeed: t("Tokens per second by language and drafter (line: plain decoding)"), chartAcceptance: t("Draft acceptance rate"),
+        responsiveness: t("Extension host responsiveness (event-loop delay)"), generation: t("last generation"), training: t("last training"),
+        p50: t("median"), p99: t("p99"), max: t("max"), none: t("not measured yet"), chosen: t("chosen by the router"),
+        baselineHint: t("Speed-up needs a plain-decoding run (drafter none) of this model; auto-tuning makes one."),
+    };
+}

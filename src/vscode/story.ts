@@ -1,0 +1,50 @@
+import * as vscode from "vscode";
+import {languageByCode, isLanguageCode} from "../core/languages";
+import {storyPrompt} from "../core/tasks";
+import type {Deps} from "./deps";
+import {generateIntoEditor} from "./generation";
+import {joinContinuation, paragraphEnded, storyContext, trimContinuation} from "./text";
+
+const LAST = "polyspec.lastStoryLanguage";
+const CONTEXT_LINES = 80;
+
+/** The language of story text: identified from the text, else the last story language, else English. */
+export async function storyLanguage(d: Deps, text: string): Promise<string> {
+    await d.langid.ready();
+    const id = d.langid.identify(text);
+    const last = d.context.globalState.get<string>(LAST);
+    const lang = id?.code ?? (last && isLanguageCode(last) ? last : "en");
+    void d.context.globalState.update(LAST, lang);
+    return lang;
+}
+
+/** The text before `pos` that a continuation is written from. */
+export function textBefore(doc: vscode.TextDocument, pos: vscode.Position): string {
+    return doc.getText(new vscode.Range(new vscode.Position(Math.max(0, pos.line - CONTEXT_LINES), 0), pos));
+}
+
+/** "Continue Story": drafts the next paragraph at the cursor, in the language of the text around it. */
+export async function continueStory(d: Deps): Promise<void> {
+    const editor = vscode.window.activeTextEditor;
+    if (!editor) { void vscode.window.showWarningMessage(vscode.l10n.t("Polyspec: open a story to continue.")); return; }
+    const pos = editor.selection.active;
+    const before = textBefore(editor.document, pos);
+    const context = storyContext(before);
+    if (context.length < 3) { void vscode.window.showWarningMessage(vscode.l10n.t("Polyspec: write the beginning of the story first; it continues from the text before the cursor.")); return; }
+    const lang = await storyLanguage(d, context);
+    const noSpaces = languageByCode(lang).noSpaces;
+    let started = false;
+    await generateIntoEditor(d, {
+        task: "story", lang, prompt: storyPrompt(context, lang), maxTokens: d.settings.current.storyMaxTokens, stopWhen: paragraphEnded,
+        editor, target: {kind: "insert", position: pos},
+        filter: (delta) => {
+            if (started) return delta;
+            const t = delta.replace(/^\s+/, "");
+            if (!t) return "";
+            started = true;
+            return joinContinuation(before, t, noSpaces);
+        },
+        finalize: (raw) => joinContinuation(before, trimContinuation(raw, "paragraph"), noSpaces),
+        title: vscode.l10n.t("Polyspec: continuing the story ({0})", languageByCode(lang).name),
+    });
+}

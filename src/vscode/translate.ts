@@ -1,0 +1,65 @@
+import * as vscode from "vscode";
+import {languageByCode, isLanguageCode} from "../core/languages";
+import {translationPrompt} from "../core/tasks";
+import type {Deps} from "./deps";
+import {generateIntoEditor} from "./generation";
+import {languagePickItems, pushRecent, translationBudget} from "./text";
+
+const RECENT = "polyspec.recentLanguages";
+
+/** Quick pick of target languages: recently used first, searchable by English and native name. */
+export async function pickLanguage(d: Deps, placeHolder: string, preselect?: string): Promise<string | undefined> {
+    const recent = d.context.globalState.get<string[]>(RECENT, []).filter(isLanguageCode);
+    type Item = vscode.QuickPickItem & {code?: string};
+    const list = languagePickItems(recent, vscode.l10n.t("recently used"));
+    const items: Item[] = [];
+    if (recent.length) items.push({label: vscode.l10n.t("recently used"), kind: vscode.QuickPickItemKind.Separator});
+    list.forEach((l, i) => {
+        if (i === recent.length && recent.length) items.push({label: vscode.l10n.t("all languages"), kind: vscode.QuickPickItemKind.Separator});
+        items.push({label: l.label, description: l.description.replace(/ · .*$/, "") || undefined, code: l.code, picked: l.code === preselect});
+    });
+    const pick = await vscode.window.showQuickPick(items, {placeHolder, matchOnDescription: true, ignoreFocusOut: false});
+    return pick?.code;
+}
+
+export async function rememberLanguage(d: Deps, code: string): Promise<void> {
+    await d.context.globalState.update(RECENT, pushRecent(d.context.globalState.get<string[]>(RECENT, []), code));
+}
+
+/** "Translate Selection...": the selection, translated into the picked language, streamed in place or below it. */
+export async function translateSelection(d: Deps, arg?: unknown): Promise<void> {
+    const editor = vscode.window.activeTextEditor;
+    if (!editor) { void vscode.window.showWarningMessage(vscode.l10n.t("Polyspec: open a document and select the text to translate.")); return; }
+    const sel = editor.selection;
+    const selected = editor.document.getText(sel);
+    if (!selected.trim()) { void vscode.window.showWarningMessage(vscode.l10n.t("Polyspec: select the text to translate first.")); return; }
+    const argLang = typeof arg === "string" ? arg : (arg as {lang?: unknown} | undefined)?.lang;
+    const lang = typeof argLang === "string" && isLanguageCode(argLang) ? argLang : await pickLanguage(d, vscode.l10n.t("Translate into... (type an English or native language name)"));
+    if (!lang) return;
+    await rememberLanguage(d, lang);
+    const s = d.settings.current;
+    const name = languageByCode(lang).name;
+    // keep the selection's surrounding whitespace (a selected paragraph keeps its line break)
+    const lead = /^\s*/.exec(selected)![0];
+    const trail = /\s*$/.exec(selected)![0];
+    const below = s.insertMode === "below";
+    const target = below
+        ? {kind: "insert" as const, position: editor.document.lineAt(sel.end.line).range.end}
+        : {kind: "replace" as const, range: new vscode.Range(editor.document.positionAt(editor.document.offsetAt(sel.start) + lead.length), editor.document.positionAt(editor.document.offsetAt(sel.end) - trail.length))};
+    const sep = below ? (editor.document.lineAt(sel.end.line).text.length > 0 ? "\n\n" : "\n") : "";
+    let started = false;
+    await generateIntoEditor(d, {
+        task: "translate", lang, prompt: translationPrompt(selected.trim(), lang),
+        maxTokens: translationBudget(Math.ceil(selected.length / 3), s.translationMaxTokens),
+        editor, target,
+        filter: (delta) => {
+            if (started) return delta;
+            const t = delta.replace(/^\s+/, "");
+            if (!t) return "";
+            started = true;
+            return sep + t;
+        },
+        finalize: (raw) => (raw.trim() ? sep + raw.trim() : ""),
+        title: vscode.l10n.t("Polyspec: translating into {0}", name),
+    });
+}

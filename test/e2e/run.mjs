@@ -1,0 +1,187 @@
+// End-to-end tests of the Polyspec extension in a real VS Code (code-server + Chromium, see tools/e2e/lib.mjs),
+// on the real default model (qwen2.5-coder-1.5b, fetched into .cache/models). `npm run test:e2e`.
+//
+// Steps: open the sample workspace; select English text and Translate Selection into German (the model loads on
+// first use) and check that the editor holds German (eld) without broken characters and that ONE undo restores the
+// English; Continue Story; type in a Markdown story and accept the ghost-text suggestion with Tab; train a German
+// drafter from a file through the file dialog (worker thread); open the statistics webview and read its numbers,
+// including the extension host's event-loop delay during the generation and the training. Screenshots go to
+// test-results/e2e/. Env: POLYSPEC_E2E_SKIP_SETUP=1 (tools already installed), POLYSPEC_E2E_KEEP=1 (keep the
+// temporary folder), POLYSPEC_E2E_MAX_LOOP_P99_MS (default 250).
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import {baseSettings, copyDir, ensureModel, ensureTools, freePort, launchBrowser, MODELS, ROOT, SAMPLE_WORKSPACE, startServer} from "../../tools/e2e/lib.mjs";
+import {Workbench} from "./workbench.mjs";
+
+const OUT = path.join(ROOT, "test-results/e2e");
+const MAX_P99 = Number(process.env.POLYSPEC_E2E_MAX_LOOP_P99_MS ?? 250);
+const t0 = Date.now();
+const log = (...a) => console.log(`[e2e ${((Date.now() - t0) / 1000).toFixed(1)}s]`, ...a);
+const timings = {};
+async function step(name, fn) {
+    const s = Date.now();
+    log(`▶ ${name}`);
+    const r = await fn();
+    timings[name] = (Date.now() - s) / 1000;
+    log(`✔ ${name} (${timings[name].toFixed(1)} s)`);
+    return r;
+}
+
+fs.rmSync(OUT, {recursive: true, force: true});
+fs.mkdirSync(OUT, {recursive: true});
+if (!process.env.POLYSPEC_E2E_SKIP_SETUP) await step("install code-server, Node 24, Chromium", () => ensureTools());
+if (!fs.existsSync(path.join(ROOT, "dist/extension.js"))) throw new Error("dist/extension.js missing: npm run build first");
+await step("default model", () => ensureModel("qwen2.5-coder-1.5b"));
+const {eld} = await import("eld/small");
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "polyspec-e2e-"));
+const ws = path.join(dir, "ws");
+copyDir(SAMPLE_WORKSPACE, ws);
+const port = await freePort();
+const server = await step("start code-server", () => startServer({
+    dir, folder: ws, port,
+    settings: baseSettings({"polyspec.modelsFolder": MODELS, "polyspec.inline.debounceMs": 200}),
+    // reuse the machine's measured verification cost curve (the CLI and the benchmark measure the same one)
+    env: {POLYSPEC_CACHE: path.join(ROOT, ".cache")},
+}));
+const browser = await launchBrowser();
+const {page} = browser;
+page.on("pageerror", (e) => log("pageerror", e.message));
+const wb = new Workbench(page, log);
+const result = {ok: false, timings, numbers: {}};
+try {
+    await step("open the workspace", async () => {
+        await wb.open(server.url);
+        await wb.waitStatus(["idle", "ready", "noModel"], 90_000);
+        log("status:", await wb.statusLabel());
+    });
+
+    const english = fs.readFileSync(path.join(ws, "translate.txt"), "utf8").trim();
+    const german = await step("translate selection into German", async () => {
+        await wb.openFile("translate.txt");
+        await page.keyboard.press("Control+A");
+        await wb.runCommand("Polyspec: Translate Selection");
+        await wb.pick("Deutsch", "German"); // searchable by the native name
+        await wb.waitStatus(["loading", "busy"], 60_000);
+        // the status bar shows the live readout while it streams
+        const busy = await wb.waitStatus(["busy"], 180_000).catch(() => "");
+        log("while generating:", busy);
+        await wb.shot(path.join(OUT, "1-translating.png"));
+        await wb.waitStatus(["ready"], 240_000);
+        const text = await wb.waitEditor((t) => t.trim().length > 0 && !t.includes("lighthouse keeper climbed"), 10_000, "translation");
+        log("editor:", JSON.stringify(text));
+        assert.ok(!text.includes("\ufffd"), "no broken characters");
+        const lang = eld.detect(text).language;
+        assert.equal(lang, "de", `the editor should hold German, eld says ${lang}: ${text}`);
+        await wb.shot(path.join(OUT, "2-translated.png"));
+        return text;
+    });
+    result.numbers.translation = german;
+
+    await step("one undo step restores the English, redo the German", async () => {
+        await wb.editor().locator(".view-lines").click();
+        await page.keyboard.press("Control+Z");
+        await wb.waitEditor((t) => t.trim() === english, 10_000, "undo to the original");
+        await page.keyboard.press("Control+Shift+Z");
+        await wb.waitEditor((t) => t.trim() === german.trim(), 10_000, "redo to the translation");
+    });
+
+    await step("continue story", async () => {
+        await wb.openFile("story.txt");
+        const before = await wb.editorText();
+        await page.keyboard.press("Control+End");
+        await wb.runCommand("Polyspec: Continue Story");
+        await wb.waitStatus(["busy"], 30_000).catch(() => "");
+        await wb.waitStatus(["ready"], 240_000);
+        const after = await wb.waitEditor((t) => t.length > before.length + 20, 10_000, "a continuation");
+        const added = after.slice(before.length);
+        log("continuation:", JSON.stringify(added));
+        assert.equal(eld.detect(added).language, "en", "the story is English: the continuation should be too");
+        result.numbers.continuation = added;
+        await wb.shot(path.join(OUT, "3-story.png"));
+    });
+
+    await step("inline suggestion accepted with Tab", async () => {
+        await wb.openFile("notes.md");
+        await page.keyboard.press("Control+End");
+        const typed = "The fisherman pulled his boat onto the beach and looked at the dark sky. He knew that the storm";
+        await page.keyboard.type(typed, {delay: 5});
+        const ghost = page.locator(".ghost-text-decoration, .ghost-text").first();
+        await ghost.waitFor({state: "visible", timeout: 120_000});
+        const ghostText = await ghost.innerText();
+        log("ghost text:", JSON.stringify(ghostText));
+        await wb.shot(path.join(OUT, "4-ghost-text.png"));
+        await page.keyboard.press("Tab");
+        const text = await wb.waitEditor((t) => t.includes(typed) && t.slice(t.indexOf(typed) + typed.length).trim().length > 0, 10_000, "accepted suggestion");
+        const accepted = text.slice(text.indexOf(typed) + typed.length);
+        log("accepted:", JSON.stringify(accepted));
+        assert.ok(accepted.trim().length >= 3);
+        result.numbers.inline = accepted;
+        await wb.waitStatus(["ready"], 60_000);
+    });
+
+    await step("train a German drafter from a file", async () => {
+        await wb.runCommand("Polyspec: Train Drafter from Files");
+        const input = await wb.quickInput(); // the simple file dialog
+        await input.fill(path.join(ws, "corpus-de", "leuchtturm.txt"));
+        await page.waitForTimeout(300);
+        await page.keyboard.press("Enter");
+        await wb.pick("German", "German"); // language of the texts
+        await wb.waitStatus(["busy"], 60_000).catch(() => "");
+        await wb.waitStatus(["ready"], 240_000);
+        result.numbers.trained = await wb.seeNotification("drafter");
+        log("trained:", result.numbers.trained);
+    });
+
+    await step("statistics webview", async () => {
+        await wb.runCommand("Polyspec: Show Speculation Statistics");
+        const wv = wb.webview();
+        await wv.locator("#table").waitFor({timeout: 30_000});
+        const rows = await wv.locator("#table tbody tr").evaluateAll((trs) => trs.map((tr) => ({
+            lang: tr.getAttribute("data-lang"), drafter: tr.getAttribute("data-drafter"),
+            ...Object.fromEntries([...tr.querySelectorAll("td[data-metric]")].map((td) => [td.getAttribute("data-metric"), td.textContent])),
+        })));
+        log("rows:", JSON.stringify(rows));
+        const de = rows.find((r) => r.lang === "de");
+        assert.ok(de, "a German row");
+        assert.ok(Number(de.tokensPerSecond) > 0, `German tokens/s: ${de.tokensPerSecond}`);
+        assert.ok(Number(de.tokens) > 5);
+        assert.ok(rows.some((r) => r.lang === "en"), "an English row (story, inline)");
+        const loop = await wv.locator("#responsiveness tr[data-loop]").evaluateAll((trs) => Object.fromEntries(trs.map((tr) => [tr.getAttribute("data-loop"),
+            Object.fromEntries([...tr.querySelectorAll("td[data-metric]")].map((td) => [td.getAttribute("data-metric"), parseFloat(td.textContent)]))])));
+        log("event-loop delay (ms):", JSON.stringify(loop));
+        assert.ok(loop.generation && Number.isFinite(loop.generation.p99), "event-loop delay measured during a generation");
+        assert.ok(loop.training && Number.isFinite(loop.training.p99), "event-loop delay measured during training");
+        assert.ok(loop.generation.p99 < MAX_P99, `generation: event-loop p99 ${loop.generation.p99} ms >= ${MAX_P99}`);
+        assert.ok(loop.training.p99 < MAX_P99, `training: event-loop p99 ${loop.training.p99} ms >= ${MAX_P99}`);
+        result.numbers.rows = rows;
+        result.numbers.loopDelay = loop;
+        await page.waitForTimeout(500);
+        await wb.shot(path.join(OUT, "5-statistics.png"));
+    });
+    result.ok = true;
+    log("PASS");
+} catch (e) {
+    result.error = String(e?.stack ?? e);
+    console.error("FAIL", e);
+    await wb.shot(path.join(OUT, "fail.png")).catch(() => {});
+    process.exitCode = 1;
+} finally {
+    result.totalSeconds = (Date.now() - t0) / 1000;
+    await browser.close();
+    await server.stop();
+    for (const f of ["server.log"]) if (fs.existsSync(path.join(dir, f))) fs.copyFileSync(path.join(dir, f), path.join(OUT, f));
+    const exthost = findFiles(path.join(dir, "ud/logs"), /exthost\.log$|Polyspec\.log$/);
+    for (const f of exthost) fs.copyFileSync(f, path.join(OUT, path.basename(path.dirname(f)) + "-" + path.basename(f)));
+    fs.writeFileSync(path.join(OUT, "result.json"), JSON.stringify(result, null, 2));
+    if (!process.env.POLYSPEC_E2E_KEEP) fs.rmSync(dir, {recursive: true, force: true});
+    else log(`kept ${dir}`);
+    log(`total ${result.totalSeconds.toFixed(0)} s; timings: ${JSON.stringify(timings)}`);
+}
+
+function findFiles(d, re) {
+    if (!fs.existsSync(d)) return [];
+    return fs.readdirSync(d, {withFileTypes: true}).flatMap((e) => e.isDirectory() ? findFiles(path.join(d, e.name), re) : re.test(e.name) ? [path.join(d, e.name)] : []);
+}

@@ -1,0 +1,65 @@
+import assert from "node:assert/strict";
+import {DEFAULTS, effectiveValue, readSettings, validateDrafters, type Inspected} from "../../../src/vscode/settingsModel";
+
+const inspector = (values: Record<string, Inspected>) => (key: string) => values[key];
+
+describe("settings", () => {
+    it("defaults when nothing is set", () => {
+        const r = readSettings(() => undefined, true);
+        assert.deepEqual(r.settings, DEFAULTS);
+        assert.deepEqual([r.problems, r.ignored], [[], []]);
+    });
+
+    it("workspace values win over user values when trusted", () => {
+        const r = readSettings(inspector({model: {globalValue: "a.gguf", workspaceValue: "b.gguf"}, k: {globalValue: 4, workspaceFolderValue: 2, workspaceValue: 3}}), true);
+        assert.equal(r.settings.model, "b.gguf");
+        assert.equal(r.settings.k, 2);
+    });
+
+    it("untrusted workspace: model and drafter paths from the workspace are ignored, the rest applies", () => {
+        const r = readSettings(inspector({
+            model: {globalValue: "/home/me/good.gguf", workspaceValue: "/tmp/evil.gguf"},
+            drafters: {workspaceValue: {de: "ngram:/tmp/evil.ngram"}},
+            drafterFolder: {workspaceFolderValue: "/tmp/x"},
+            modelsFolder: {workspaceValue: "/tmp/models"},
+            k: {workspaceValue: 3},
+        }), false);
+        assert.equal(r.settings.model, "/home/me/good.gguf");
+        assert.deepEqual(r.settings.drafters, {});
+        assert.equal(r.settings.drafterFolder, "");
+        assert.equal(r.settings.modelsFolder, "");
+        assert.equal(r.settings.k, 3);
+        assert.deepEqual(r.ignored.sort(), ["polyspec.drafterFolder", "polyspec.drafters", "polyspec.model", "polyspec.modelsFolder"]);
+    });
+
+    it("effectiveValue: falls back to the user value, then the default", () => {
+        assert.deepEqual(effectiveValue({defaultValue: 1, workspaceValue: 5}, true, false), {value: 1, ignored: true});
+        assert.deepEqual(effectiveValue({defaultValue: 1, globalValue: 2, workspaceValue: 5}, true, false), {value: 2, ignored: true});
+        assert.deepEqual(effectiveValue({defaultValue: 1, workspaceValue: 5}, false, false), {value: 5, ignored: false});
+    });
+
+    it("invalid values fall back to the default with a one-line problem", () => {
+        const r = readSettings(inspector({
+            k: {globalValue: 99}, temperature: {globalValue: -1}, gpu: {globalValue: "tpu"}, "translation.insertMode": {globalValue: "above"},
+            "inline.languages": {globalValue: "markdown"}, model: {globalValue: "hf:nope"}, threads: {globalValue: 2.5},
+        }), true);
+        assert.equal(r.settings.k, DEFAULTS.k);
+        assert.equal(r.settings.temperature, 0);
+        assert.equal(r.settings.gpu, "auto");
+        assert.equal(r.settings.insertMode, "replace");
+        assert.deepEqual(r.settings.inlineLanguages, ["plaintext", "markdown"]);
+        assert.equal(r.settings.model, "");
+        assert.equal(r.settings.threads, 0);
+        assert.equal(r.problems.length, 7);
+        assert.ok(r.problems.every((p) => !p.includes("\n") && p.startsWith("polyspec.")));
+        assert.match(r.problems.find((p) => p.includes("polyspec.k"))!, /integer from 0 to 16/);
+    });
+
+    it("polyspec.drafters: bad languages and specs are dropped, good ones kept", () => {
+        const problems: string[] = [];
+        const d = validateDrafters({de: "cascade", xx: "lookup", fr: "magic", "*": "none", zh: " ngram:/a b/zh.ngram "}, problems);
+        assert.deepEqual(d, {de: "cascade", "*": "none", zh: "ngram:/a b/zh.ngram"});
+        assert.equal(problems.length, 2);
+        assert.deepEqual(validateDrafters(["de"], []), {});
+    });
+});
