@@ -108,7 +108,7 @@
         const str = S;
         const head = h("tr", {}, ...[str.language, str.drafter, str.runs, str.tokens, str.acceptance, str.tokensPerStep, str.tokensPerSecond, str.speedup, ""].map((t) => h("th", {scope: "col"}, t)));
         const body = rows.map((r) => h("tr", {"data-lang": r.lang, "data-drafter": r.drafter, class: r.chosen ? "chosen" : undefined},
-            h("td", {}, r.langLabel),
+            h("td", {title: r.langLabel}, r.langLabel.replace(/ \(.*\)$/, "")),
             h("td", {title: r.chosen ? str.chosen : undefined}, r.chosen ? `★ ${r.drafter}` : r.drafter),
             h("td", {"data-metric": "runs", class: "num"}, String(r.runs)),
             h("td", {"data-metric": "tokens", class: "num"}, String(r.tokens)),
@@ -150,7 +150,7 @@
         if (v.rows.length === 0) parts.push(h("p", {class: "empty muted", id: "empty"}, str.empty));
         else {
             const plain = new Map(v.rows.filter((r) => r.drafter === "none").map((r) => [r.lang, r.tokensPerSecond]));
-            parts.push(h("section", {class: "card"}, table(v.rows)));
+            parts.push(h("section", {class: "card scroll"}, table(v.rows)));
             parts.push(h("section", {class: "card"}, h("h2", {}, str.chartSpeed),
                 barChart(v.rows.map((r) => ({label: `${r.lang} · ${r.drafter}`, value: r.tokensPerSecond, ref: plain.get(r.lang) ?? null, text: fmt(r.tokensPerSecond), chosen: r.chosen})), "speed")));
             const drafted = v.rows.filter((r) => r.acceptanceRate !== null);

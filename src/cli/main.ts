@@ -15,6 +15,7 @@ const commands: Record<string, () => Promise<Command>> = {
 const USAGE = `usage: polyspec <command> [options]
 commands:
   models fetch [NAME|--all] | list | path NAME     default models (pinned, sha256-checked)
+  models requantize NAME [--type q4_0]              requantized variant (NAME@q4_0 works wherever a model is asked for)
   corpus build [--langs de,fr,...] [--out DIR]      multilingual corpora and held-out sets
   ngram train|info|merge                            corpus n-gram drafters
   generate --model M --drafter D [--k N] ...        (speculative) generation, streamed

@@ -5,8 +5,9 @@
  *   1. the drafter configured for it (`polyspec.drafters`, e.g. {"de": "ngram:/path/de.ngram"}; "*" for all);
  *   2. the cascade (context lookup, then the n-gram drafter trained for the language in the editor, if any);
  *   3. the trained n-gram drafter alone; 4. context lookup alone; 5. plain decoding ("none").
- * Auto-tuning off: the first candidate. Auto-tuning on: every candidate is tried MIN_RUNS times (in that order),
- * then the one with the best tokens/s over its recent runs wins; every REFRESH_EVERY-th request re-tries the
+ * Auto-tuning off: the first candidate. Auto-tuning on: every candidate is tried MIN_RUNS times (the first one,
+ * then plain decoding, which every speed-up is measured against, then the rest in order), then the one with the
+ * best tokens/s over its recent runs wins; every REFRESH_EVERY-th request re-tries the
  * candidate measured longest ago, so a drafter that got better (more training text) is noticed. Deterministic.
  */
 export interface Route {
@@ -76,7 +77,9 @@ export class Router {
     choose(lang: string): Route {
         const cands = this.candidates(lang);
         if (!this.inputs.autoTune) return cands[0];
-        for (const c of cands) if ((this.stats.recent(lang, c.label)?.runs ?? 0) < MIN_RUNS) return {...c, reason: "explore"};
+        const plain = cands.find((c) => c.spec === "none");
+        const order = [cands[0], ...(plain && plain !== cands[0] ? [plain] : []), ...cands.slice(1).filter((c) => c !== plain)];
+        for (const c of order) if ((this.stats.recent(lang, c.label)?.runs ?? 0) < MIN_RUNS) return {...c, reason: "explore"};
         const n = (this.decisions.get(lang) ?? 0) + 1;
         this.decisions.set(lang, n);
         if (n % REFRESH_EVERY === 0) {

@@ -41,7 +41,7 @@ export interface Settings {
 
 export const DEFAULTS: Settings = {
     model: "", modelsFolder: "", drafters: {}, autoTune: true, k: 8, temperature: 0, threads: 0, gpu: "auto", contextSize: 4096,
-    drafterFolder: "", insertMode: "replace", translationMaxTokens: 512, storyMaxTokens: 160, inlineEnabled: true,
+    drafterFolder: "", insertMode: "replace", translationMaxTokens: 512, storyMaxTokens: 100, inlineEnabled: true,
     inlineLanguages: ["plaintext", "markdown"], inlineDebounceMs: 300, inlineMaxTokens: 24, checkLanguage: true,
 };
 

@@ -92,6 +92,7 @@ export class StreamWriter implements vscode.Disposable {
         if (!this.ok) return undefined;
         this.pending = "";
         if (!this.wroteAny && finalText === "") return undefined; // nothing was generated: leave the selection alone
+        if (finalText === "") finalText = this.original; // only whitespace came: put the original back
         for (let attempt = 0; attempt < 20 && this.ok; attempt++) {
             const editor = this.visibleEditor();
             if (editor) {

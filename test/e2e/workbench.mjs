@@ -50,8 +50,12 @@ export class Workbench {
         await this.page.keyboard.press("Enter");
     }
 
-    /** Picks an item in the open quick pick by typing `filter` and choosing the row that shows `row`. */
-    async pick(filter, row = filter) {
+    /**
+     * Picks an item in the open quick pick by typing `filter` and choosing the row that shows `row`. `placeholder`
+     * (part of the quick pick's placeholder) makes sure the right quick pick is open before typing.
+     */
+    async pick(filter, row = filter, placeholder) {
+        if (placeholder) await this.page.locator(`.quick-input-widget input[placeholder*="${placeholder}"]`).waitFor({state: "visible", timeout: 15_000});
         const input = await this.quickInput();
         await input.fill(filter);
         await this.page.locator(".quick-input-list .monaco-list-row", {hasText: row}).first().waitFor({timeout: 15_000});

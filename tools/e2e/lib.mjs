@@ -22,11 +22,6 @@ export function ensureTools() {
     if (r.status !== 0) throw new Error(`tools/e2e/setup.sh failed (exit ${r.status})`);
 }
 
-/** Builds dist/ (extension, CLI, worker) when it is missing or older than the sources. */
-export function ensureBuilt() {
-    const r = spawnSync("npm", ["run", "-s", "build"], {cwd: ROOT, stdio: "inherit"});
-    if (r.status !== 0) throw new Error("npm run build failed");
-}
 
 /** Fetches a default model into the repository's cache (no-op when present). */
 export function ensureModel(name) {

@@ -36,7 +36,7 @@ const configuration = {
         prop("drafterFolder", {type: "string", default: "", order: 9}),
         prop("translation.insertMode", {type: "string", default: "replace", enum: ["replace", "below"], enumDescriptions: ["%config.translation.insertMode.replace%", "%config.translation.insertMode.below%"], order: 10}),
         prop("translation.maxTokens", {type: "integer", default: 512, minimum: 16, maximum: 4096, order: 11}),
-        prop("story.maxTokens", {type: "integer", default: 160, minimum: 8, maximum: 2048, order: 12}),
+        prop("story.maxTokens", {type: "integer", default: 100, minimum: 8, maximum: 2048, order: 12}),
         prop("inline.enabled", {type: "boolean", default: true, order: 13}),
         prop("inline.languages", {type: "array", items: {type: "string"}, default: ["plaintext", "markdown"], uniqueItems: true, order: 14}),
         prop("inline.debounceMs", {type: "integer", default: 300, minimum: 0, maximum: 5000, order: 15}),

@@ -1,0 +1,93 @@
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import {median, summarize, type RunRecord} from "../../../src/bench/live";
+import {writeReport, type ResultRecord} from "../../../src/bench/report";
+import {greedyCell} from "../../../src/bench/table";
+import {barChart, scatter} from "../../../src/bench/svg";
+import {CostCurve, FixedPolicy} from "../../../src/core/policy";
+import {simulate} from "../../../src/bench/simulate";
+import {Stats} from "../../../src/core/stats";
+import {LookupDrafter} from "../../../src/drafters/lookup";
+
+const stats = (tokens: number, decodeMs: number, drafted = 0, accepted = 0, steps = tokens) => {
+    const s = new Stats();
+    s.tokens = tokens; s.decodeMs = decodeMs; s.drafted = drafted; s.accepted = accepted; s.steps = steps;
+    return s.snapshot();
+};
+
+describe("bench: live summaries", () => {
+    it("computes per-rep speed-ups against the baseline of the same rep and counts near-ties", () => {
+        const recs: RunRecord[] = [];
+        for (const rep of [0, 1, 2]) {
+            recs.push({task: "story", lang: "de", case: "a", runner: "none", rep, stats: stats(50, 1000 + rep * 100), tokens: [], identical: true});
+            recs.push({task: "story", lang: "de", case: "a", runner: "lookup", rep, stats: stats(50, 800, 20, 10, 40), tokens: [], identical: rep !== 1,
+                divergence: rep === 1 ? {at: 7, gap: 0.02, nearTie: true} : undefined});
+        }
+        const cells = summarize(recs, "none");
+        const l = cells.find((c) => c.runner === "lookup")!;
+        assert.deepEqual(l.speedups.map((x) => +x.toFixed(3)), [1.25, 1.375, 1.5]);
+        assert.equal(median(l.speedups), 1.375);
+        assert.equal(l.nearTies, 1);
+        assert.equal(greedyCell(l), "yes, 1 near-tie (gap <= 0.020)");
+        assert.equal(greedyCell({identical: false, nearTies: 0, maxGap: 0}), "NO");
+    });
+    it("median ignores NaN", () => {
+        assert.equal(median([3, NaN, 1, 2]), 2);
+        assert.ok(Number.isNaN(median([])));
+    });
+});
+
+describe("bench: simulation", () => {
+    it("replays a recorded output: plain replay takes one step per token, lookup fewer on repetitive text", () => {
+        const out = [1, 2, 3, 4, 1, 2, 3, 4, 1, 2, 3, 4];
+        const curve = new CostCurve({1: 10, 2: 12, 4: 16, 8: 24, 16: 40});
+        const none = {name: "none", expensive: false, propose: () => ({tokens: []}), observe() {}, reset() {}, describe: () => ""};
+        const plain = simulate([9, 1, 2, 3, 4], out, none, new FixedPolicy(0), curve);
+        assert.equal(plain.steps, out.length);
+        assert.equal(plain.tokens, out.length);
+        const spec = simulate([9, 1, 2, 3, 4], out, new LookupDrafter(2, 3), new FixedPolicy(4), curve);
+        assert.equal(spec.tokens, out.length);
+        assert.ok(spec.steps < plain.steps / 2);
+        assert.equal(spec.accepted, out.length - spec.steps);
+        // a stop token is verified by the last step but not emitted
+        const stopped = simulate([9], [5, 6], none, new FixedPolicy(0), curve, 7);
+        assert.equal(stopped.steps, 3);
+        assert.equal(stopped.tokens, 2);
+    });
+});
+
+describe("bench: report", () => {
+    it("writes Markdown tables, SVG charts and a standalone HTML page", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "polyspec-report-"));
+        const sim = (drafter: string, lang: string, sp: number): ResultRecord => ({kind: "sim", task: "translate", lang, drafter, drafterKind: drafter, policy: "fixed", k: 2,
+            stats: stats(100, 1000, 50, 20, 80), acceptance: 0.4, acceptanceByPosition: [0.5, 0.3], tokensPerStep: 1.25, draftMsPerToken: 0.002,
+            verifyMsPerStep: 12, tokensPerSecond: 100, predictedSpeedup: sp, bound: 1.3, boundFraction: sp / 1.3});
+        const records: ResultRecord[] = [
+            {kind: "cost", model: "m.gguf", ms: {1: 10, 2: 16, 4: 28}},
+            sim("lookup", "de", 1.1), sim("ngram-mono", "de", 0.9), sim("lookup", "zh", 1.05),
+            {kind: "live", task: "translate", lang: "de", drafter: "lookup k=2", simKey: "lookup|2", tokensPerSecond: 25, tokensPerSecondRange: [24, 26],
+                speedup: 1.08, speedupRange: [1.05, 1.1], acceptance: 0.4, tokensPerStep: 1.3, ttftMs: 300, identical: true, greedy: "yes", reps: 3},
+            {kind: "quality", task: "translate", lang: "de", model: "m.gguf", chrF: 51.2, n: 16},
+        ];
+        const r = writeReport(records, dir, "Test report");
+        const md = fs.readFileSync(r.markdown, "utf8");
+        assert.match(md, /\| translate \| de \| lookup \| 2 \| 40% \|/);
+        assert.match(md, /Simulated against live/);
+        assert.match(md, /51\.2/);
+        for (const chart of ["speedup-translate", "acceptance-vs-cost", "achieved-vs-bound", "simulated-vs-live"]) {
+            const svg = fs.readFileSync(path.join(dir, `${chart}.svg`), "utf8");
+            assert.match(svg, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+            assert.match(md, new RegExp(`${chart}\\.svg`));
+        }
+        const html = fs.readFileSync(r.html, "utf8");
+        assert.match(html, /Content-Security-Policy/);
+        assert.match(html, /<table>/);
+        assert.doesNotMatch(html, /<script|https?:\/\/(?!www\.w3\.org)/);
+    });
+    it("charts escape labels and survive empty data", () => {
+        assert.match(barChart("t", ["a<b"], [{label: "x&y", values: [1]}]), /a&lt;b/);
+        assert.match(scatter("t", [], {xLabel: "x", yLabel: "y"}), /<\/svg>$/);
+    });
+});
