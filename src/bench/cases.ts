@@ -11,6 +11,8 @@ import type {BenchCase} from "./live";
 export async function loadCases(task: "translate" | "story", lang: string, n: number, offset = 0): Promise<BenchCase[]> {
     const p = corpusPaths(lang);
     if (!fs.existsSync(p.manifest)) await buildCorpus({langs: [lang]});
+    const file = task === "translate" ? p.testStory : p.prompts;
+    if (!fs.existsSync(file)) throw new PolyspecError(`${lang} has no ${task === "translate" ? "story-domain translation test set" : "story prompts"} (see docs/corpora.md)`);
     if (task === "translate") {
         const rows = (await readJsonl(p.testStory) as {id: string; src: string; ref: string}[]).filter((r) => r.src.split(/\s+/).length >= 8);
         if (rows.length < offset + n) throw new PolyspecError(`the ${lang} translation test set has only ${rows.length} usable segments`);

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import {PolyspecError} from "../core/errors";
 import {LANGUAGES} from "../core/languages";
-import {CostAwarePolicy, CostCurve, FixedPolicy} from "../core/policy";
+import {FixedPolicy} from "../core/policy";
 import {acceptanceRate, chrF, tokensPerStep} from "../core/stats";
 import {loadCases} from "../bench/cases";
 import {BenchDrafters} from "../bench/drafters";
@@ -53,7 +53,7 @@ export async function run(argv: string[]): Promise<void> {
     const modes = {record: !!v.record, simulate: !!v.simulate, live: !!v.live};
     if (!modes.record && !modes.simulate && !modes.live) modes.record = modes.simulate = modes.live = true;
     const all = LANGUAGES.map((l) => l.code);
-    const langs = list(v.langs) ?? (quick ? ["de"] : all.filter((l) => fs.existsSync(corpusPaths(l).manifest)));
+    const langs = list(v.langs) ?? (quick ? ["de"] : all.filter((l) => l !== "en" && fs.existsSync(corpusPaths(l).manifest)));
     if (langs.length === 0) throw new PolyspecError("no language to benchmark: build corpora first ('polyspec corpus build') or pass --langs", "E_USAGE");
     const liveLangs = list(v["live-langs"]) ?? (quick ? langs.slice(0, 1) : langs.filter((l) => ["de", "zh", "ru"].includes(l)).slice(0, 3));
     const sweepLangs = list(v["sweep-langs"]) ?? (quick ? [] : langs.includes("de") ? ["de"] : langs.slice(0, 1));
@@ -90,13 +90,13 @@ export async function run(argv: string[]): Promise<void> {
             cases.push(...await loadCases("translate", lang, nTrans).catch(skip(log)));
             if (nStory) cases.push(...await loadCases("story", lang, nStory).catch(skip(log)));
             // self-distillation inputs, disjoint from the test inputs (live languages only: it costs target time)
-            if (liveLangs.includes(lang)) distill.push(...await loadCases("translate", lang, quick ? 8 : 24, nTrans).catch(skip(log)), ...await loadCases("story", lang, quick ? 4 : 12, nStory).catch(skip(log)));
+            if (liveLangs.includes(lang)) distill.push(...await loadCases("translate", lang, quick ? 8 : 16, nTrans).catch(skip(log)), ...await loadCases("story", lang, quick ? 4 : 8, nStory).catch(skip(log)));
         }
         let recordings: Recording[] = [], distilled: Recording[] = [];
         if (modes.record || modes.simulate) {
             const bar = new ProgressBar("record", cases.length + distill.length, " outputs");
             recordings = await recordOutputs(engine, cases, {file: recFile, maxTokens, cancel, onProgress: (d, t, n) => bar.update(d, cases.length + distill.length, n)});
-            distilled = await recordOutputs(engine, distill, {file: recFile, maxTokens: 128, cancel, onProgress: (d, t, n) => bar.update(cases.length + d, cases.length + distill.length, n)});
+            distilled = await recordOutputs(engine, distill, {file: recFile, maxTokens: 96, cancel, onProgress: (d, t, n) => bar.update(cases.length + d, cases.length + distill.length, n)});
             bar.done(`recorded ${recordings.length + distilled.length} outputs (${recFile})`);
             for (const lang of langs) for (const task of ["translate", "story"]) {
                 const rs = recordings.filter((r) => r.lang === lang && r.task === task);

@@ -5,7 +5,7 @@ import {throwIfCancelled, type Cancel} from "../core/errors";
 import {LANGUAGES, languageByCode, SOURCE_LANGUAGE, type Language} from "../core/languages";
 import {hasPlaceholders, isTextSegment} from "./clean";
 import {pairDdtp, parseDdtp, DDTP_LICENCE, type Description} from "./ddtp";
-import {findContamination, HeldOut, normKey, type Contamination} from "./decontaminate";
+import {HeldOut, normKey, type Contamination} from "./decontaminate";
 import {AptFetcher, FetchError, type Fetcher, type FetchedTree} from "./fetch";
 import {fortunesLicence, fortunesMembers, fortunesPackage, readFortunes} from "./fortunes";
 import {decideHeldOut, DEFAULT_LIMITS, isCampaignDomain, isStoryDomain, isTestPair, type HeldOutEnglish, type HeldOutLimits} from "./heldout";
@@ -116,7 +116,6 @@ export async function buildCorpus(opts: BuildOptions = {}): Promise<BuildResult>
     const langs = LANGUAGES.filter((l) => codes.includes(l.code));
     const fetcher = opts.fetcher ?? new AptFetcher({dir: downloads, log, ddtpLocales: LANGUAGES.flatMap((l) => (l.sources.ddtp ? [l.sources.ddtp] : []))});
     const wantEnglish = langs.some((l) => l.code === SOURCE_LANGUAGE);
-    const targets = langs.filter((l) => l.code !== SOURCE_LANGUAGE);
 
     // ---- plan and fetch packages
     const jobs = new Map<string, PackageJob>();

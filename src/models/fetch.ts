@@ -1,4 +1,5 @@
 import {spawn} from "node:child_process";
+import {acquireLock} from "./lock";
 import {createHash} from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -76,7 +77,7 @@ export async function fetchSpec(spec: ModelSpec, opts: FetchOptions = {}): Promi
     if (!opts.verify && (await statSize(final)) === spec.size) return {path: final, action: "cached"};
 
     await fs.promises.mkdir(dir, {recursive: true});
-    const release = await acquireLock(final, opts);
+    const release = await acquireLock(final + ".lock", opts.cancel, (pid) => opts.onProgress?.(0, 0, `waiting for another fetch${pid ? ` (pid ${pid})` : ""}`));
     try {
         let action: FetchAction = "downloaded";
         const size = await statSize(final);
@@ -236,49 +237,6 @@ export function fmtBytes(n: number): string {
     return `${n} B`;
 }
 
-const LOCK_HEARTBEAT_MS = 5_000;
-const LOCK_STALE_MS = 60_000;
-
-/** `<file>.lock` holds the fetching process's pid; a lock whose process is gone is stale and taken over. */
-async function acquireLock(final: string, opts: FetchOptions): Promise<() => Promise<void>> {
-    const lock = final + ".lock";
-    const token = `${process.pid} ${Date.now()} ${Math.random()}`;
-    for (;;) {
-        if (opts.cancel?.cancelled) throw new CancelledError();
-        try {
-            await fs.promises.writeFile(lock, token, {flag: "wx"});
-            // Keep the lock fresh so that a waiter can tell it from one left by a dead process whose pid was reused.
-            const heartbeat = setInterval(() => { const t = new Date(); fs.utimes(lock, t, t, () => {}); }, LOCK_HEARTBEAT_MS);
-            heartbeat.unref();
-            return async () => {
-                clearInterval(heartbeat);
-                // Remove it only if it is still ours.
-                if ((await fs.promises.readFile(lock, "utf8").catch(() => "")) === token) await rmQuiet(lock);
-            };
-        } catch (e) {
-            if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-        }
-        const held = await fs.promises.readFile(lock, "utf8").catch(() => "");
-        const mtime = (await fs.promises.stat(lock).catch(() => undefined))?.mtimeMs ?? 0;
-        const pid = Number(held.split(" ")[0]);
-        const alive = Number.isInteger(pid) && pid > 0 && isAlive(pid) && Date.now() - mtime < LOCK_STALE_MS;
-        if (held !== "" && !alive) {
-            await rmQuiet(lock); // stale: its process died
-            continue;
-        }
-        opts.onProgress?.(0, 0, `waiting for another fetch${pid ? ` (pid ${pid})` : ""}`);
-        await new Promise((r) => setTimeout(r, 300));
-    }
-}
-
-function isAlive(pid: number): boolean {
-    try {
-        process.kill(pid, 0);
-        return true;
-    } catch (e) {
-        return (e as NodeJS.ErrnoException).code === "EPERM";
-    }
-}
 
 async function statSize(file: string): Promise<number | undefined> {
     try {

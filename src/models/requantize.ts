@@ -1,4 +1,5 @@
 import {spawn} from "node:child_process";
+import {acquireLock} from "./lock";
 import {createHash} from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -307,42 +308,3 @@ async function checkFreeSpace(dir: string, need: number): Promise<void> {
     if (free < need) throw new PolyspecError(`not enough disk space to requantize into ${dir}: need ${fmtBytes(need)}, ${fmtBytes(free)} free`);
 }
 
-const LOCK_HEARTBEAT_MS = 5_000;
-const LOCK_STALE_MS = 60_000;
-
-/** `file` holds the owner's pid; a lock whose process is gone (or that has not been refreshed for a minute) is taken over. */
-async function acquireLock(lock: string, cancel: Cancel | undefined, onWait: (pid: number) => void): Promise<() => Promise<void>> {
-    const token = `${process.pid} ${Date.now()} ${Math.random()}`;
-    for (;;) {
-        if (cancel?.cancelled) throw new CancelledError();
-        try {
-            await fs.promises.writeFile(lock, token, {flag: "wx"});
-            const heartbeat = setInterval(() => { const t = new Date(); fs.utimes(lock, t, t, () => {}); }, LOCK_HEARTBEAT_MS);
-            heartbeat.unref();
-            return async () => {
-                clearInterval(heartbeat);
-                if ((await fs.promises.readFile(lock, "utf8").catch(() => "")) === token) await fs.promises.rm(lock, {force: true});
-            };
-        } catch (e) {
-            if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-        }
-        const held = await fs.promises.readFile(lock, "utf8").catch(() => "");
-        const mtime = (await fs.promises.stat(lock).catch(() => undefined))?.mtimeMs ?? 0;
-        const pid = Number(held.split(" ")[0]);
-        if (held !== "" && !(Number.isInteger(pid) && pid > 0 && isAlive(pid) && Date.now() - mtime < LOCK_STALE_MS)) {
-            await fs.promises.rm(lock, {force: true});
-            continue;
-        }
-        onWait(pid);
-        await new Promise((r) => setTimeout(r, 300));
-    }
-}
-
-function isAlive(pid: number): boolean {
-    try {
-        process.kill(pid, 0);
-        return true;
-    } catch (e) {
-        return (e as NodeJS.ErrnoException).code === "EPERM";
-    }
-}

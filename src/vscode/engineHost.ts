@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import * as vscode from "vscode";
 import {CancelledError} from "../core/errors";
+import {CancelSource} from "./jobs";
 import type {Drafter} from "../drafters/drafter";
 import {createDrafter} from "../engine/drafters";
 import {Engine} from "../engine/engine";
@@ -22,6 +23,7 @@ export class EngineHost implements vscode.Disposable {
     private key?: string;
     private loading?: {key: string; promise: Promise<Engine>};
     private drafters = new Map<string, Promise<Drafter | undefined>>();
+    private fetching?: CancelSource;
 
     constructor(private readonly settings: SettingsService, private readonly status: StatusBar, private readonly log: Log) {
         this.status.dispatch(this.available(this.modelSpec()) ? {type: "configured", model: this.displayName()} : {type: "noModel"});
@@ -145,11 +147,13 @@ export class EngineHost implements vscode.Disposable {
     async fetch(name: string): Promise<boolean> {
         if (isFetched(name)) return true;
         const m = findModel(name)!;
+        if (this.fetching) return false; // one download at a time (its notification shows the progress)
+        const cancel = this.fetching = new CancelSource();
         this.status.dispatch({type: "start", job: "fetch"});
         try {
             await vscode.window.withProgress({location: vscode.ProgressLocation.Notification, cancellable: true,
                 title: vscode.l10n.t("Polyspec: downloading {0} ({1} MB)", name, Math.round(m.size / 1e6))}, async (progress, token) => {
-                const cancel = {get cancelled() { return token.isCancellationRequested; }};
+                token.onCancellationRequested(() => cancel.cancel());
                 let last = 0;
                 await fetchModel(name, {cancel, onProgress: (done, total, stage) => {
                     const pct = total > 0 ? (100 * done) / total : 0;
@@ -166,7 +170,16 @@ export class EngineHost implements vscode.Disposable {
             this.log.error(`fetching ${name}: ${errorMessage(e)}`);
             void vscode.window.showErrorMessage(vscode.l10n.t("Polyspec could not download {0}: {1}", name, errorMessage(e)));
             return false;
+        } finally {
+            this.fetching = undefined;
         }
+    }
+
+    /** Cancels a running model download; false if there is none. */
+    cancelFetch(): boolean {
+        if (!this.fetching) return false;
+        this.fetching.cancel();
+        return true;
     }
 
     /** The drafter for a route, built once per loaded model (n-gram tables and draft models are reused). */

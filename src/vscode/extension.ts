@@ -69,7 +69,7 @@ export function activate(context: vscode.ExtensionContext): void {
         vscode.commands.registerCommand("polyspec.trainDrafter", (arg?: unknown) => trainDrafter(d, arg)),
         vscode.commands.registerCommand("polyspec.selectModel", () => selectModel(d)),
         vscode.commands.registerCommand("polyspec.showStatistics", () => panel.show()),
-        vscode.commands.registerCommand("polyspec.cancel", () => { if (!gate.cancelRunning()) void vscode.window.setStatusBarMessage(vscode.l10n.t("Polyspec: nothing to cancel"), 2000); }),
+        vscode.commands.registerCommand("polyspec.cancel", () => { if (!gate.cancelRunning() && !h.cancelFetch()) void vscode.window.setStatusBarMessage(vscode.l10n.t("Polyspec: nothing to cancel"), 2000); }),
         vscode.commands.registerCommand("polyspec.showLog", () => log.show()),
         settings.onDidChange(async ({changed}) => {
             applyStorage(context, settings.current);

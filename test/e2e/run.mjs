@@ -7,7 +7,8 @@
 // drafter from a file through the file dialog (worker thread); open the statistics webview and read its numbers,
 // including the extension host's event-loop delay during the generation and the training. Screenshots go to
 // test-results/e2e/. Env: POLYSPEC_E2E_SKIP_SETUP=1 (tools already installed), POLYSPEC_E2E_KEEP=1 (keep the
-// temporary folder), POLYSPEC_E2E_MAX_LOOP_P99_MS (default 250).
+// temporary folder), POLYSPEC_E2E_MAX_LOOP_P99_MS (default 250), POLYSPEC_E2E_VSIX=FILE (test an installed package
+// from `npm run package` instead of the checkout).
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
@@ -32,7 +33,8 @@ async function step(name, fn) {
 fs.rmSync(OUT, {recursive: true, force: true});
 fs.mkdirSync(OUT, {recursive: true});
 if (!process.env.POLYSPEC_E2E_SKIP_SETUP) await step("install code-server, Node 24, Chromium", () => ensureTools());
-if (!fs.existsSync(path.join(ROOT, "dist/extension.js"))) throw new Error("dist/extension.js missing: npm run build first");
+const VSIX = process.env.POLYSPEC_E2E_VSIX ? path.resolve(process.env.POLYSPEC_E2E_VSIX) : undefined;
+if (!VSIX && !fs.existsSync(path.join(ROOT, "dist/extension.js"))) throw new Error("dist/extension.js missing: npm run build first");
 await step("default model", () => ensureModel("qwen2.5-coder-1.5b"));
 const {eld} = await import("eld/small");
 
@@ -41,7 +43,7 @@ const ws = path.join(dir, "ws");
 copyDir(SAMPLE_WORKSPACE, ws);
 const port = await freePort();
 const server = await step("start code-server", () => startServer({
-    dir, folder: ws, port,
+    dir, folder: ws, port, vsix: VSIX,
     settings: baseSettings({"polyspec.modelsFolder": MODELS, "polyspec.inline.debounceMs": 200}),
     // reuse the machine's measured verification cost curve (the CLI and the benchmark measure the same one)
     env: {POLYSPEC_CACHE: path.join(ROOT, ".cache")},
@@ -88,19 +90,34 @@ try {
         await wb.waitEditor((t) => t.trim() === german.trim(), 10_000, "redo to the translation");
     });
 
-    await step("continue story", async () => {
+    await step("statistics webview opens beside the editor", async () => {
+        await wb.runCommand("Polyspec: Show Speculation Statistics");
+        await wb.webview().locator('#table tr[data-lang="de"]').waitFor({timeout: 30_000});
+        await wb.runCommand("View: Focus First Editor Group");
+    });
+
+    await step("continue story (the statistics update live)", async () => {
         await wb.openFile("story.txt");
         const before = await wb.editorText();
         await page.keyboard.press("Control+End");
         await wb.runCommand("Polyspec: Continue Story");
-        await wb.waitStatus(["busy"], 30_000).catch(() => "");
+        await wb.waitStatus(["busy"], 60_000);
+        // live numbers in the webview while it generates
+        const live = wb.webview().locator('[data-live-metric="tokens"]');
+        let liveTokens = 0;
+        for (const end = Date.now() + 120_000; Date.now() < end && liveTokens === 0; await page.waitForTimeout(300)) {
+            liveTokens = Number(await live.textContent({timeout: 1000}).catch(() => "0")) || 0;
+            if (/^Polyspec ready/.test(await wb.statusLabel())) break;
+        }
+        log("live tokens seen in the webview:", liveTokens);
+        assert.ok(liveTokens > 0, "the statistics webview showed the running generation live");
+        await wb.shot(path.join(OUT, "3-story-live.png"));
         await wb.waitStatus(["ready"], 240_000);
         const after = await wb.waitEditor((t) => t.length > before.length + 20, 10_000, "a continuation");
         const added = after.slice(before.length);
         log("continuation:", JSON.stringify(added));
         assert.equal(eld.detect(added).language, "en", "the story is English: the continuation should be too");
         result.numbers.continuation = added;
-        await wb.shot(path.join(OUT, "3-story.png"));
     });
 
     await step("inline suggestion accepted with Tab", async () => {
@@ -135,7 +152,7 @@ try {
         log("trained:", result.numbers.trained);
     });
 
-    await step("statistics webview", async () => {
+    await step("statistics webview: numbers", async () => {
         await wb.runCommand("Polyspec: Show Speculation Statistics");
         const wv = wb.webview();
         await wv.locator("#table").waitFor({timeout: 30_000});

@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import {FixedPolicy} from "../../src/core/policy";
 import {acceptanceRate, tokensPerStep} from "../../src/core/stats";
 import type {Drafter, Proposal} from "../../src/drafters/drafter";
 import {LookupDrafter} from "../../src/drafters/lookup";

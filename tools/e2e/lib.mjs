@@ -53,17 +53,23 @@ export function baseSettings(extra = {}) {
 
 /**
  * Starts code-server on 127.0.0.1:port for `dir` (user data, extensions and logs under it) and waits until it
- * answers. Returns {url, stop()}; `url` opens `folder` with Polyspec (this checkout) as a development extension.
+ * answers. Returns {url, stop()}; `url` opens `folder` with Polyspec (this checkout) as a development extension,
+ * or, with `vsix`, with that package installed instead.
  */
-export async function startServer({dir, folder, port, settings, env = {}, log = path.join(dir, "server.log")}) {
+export async function startServer({dir, folder, port, settings, env = {}, vsix, log = path.join(dir, "server.log")}) {
     for (const d of ["ud/User", "ext", "xdg-config", "xdg-data", "xdg-cache"]) fs.mkdirSync(path.join(dir, d), {recursive: true});
     fs.writeFileSync(path.join(dir, "ud/User/settings.json"), JSON.stringify(settings, null, 2));
+    const xdg = {XDG_CONFIG_HOME: path.join(dir, "xdg-config"), XDG_DATA_HOME: path.join(dir, "xdg-data"), XDG_CACHE_HOME: path.join(dir, "xdg-cache")};
+    if (vsix) {
+        const r = spawnSync(CODE_SERVER, ["--user-data-dir", path.join(dir, "ud"), "--extensions-dir", path.join(dir, "ext"), "--install-extension", vsix],
+            {env: {...process.env, PATH: `${NODE24_BIN}:${process.env.PATH}`, ...xdg}, encoding: "utf8"});
+        if (r.status !== 0) throw new Error(`installing ${vsix} failed: ${r.stderr || r.stdout}`);
+    }
     const out = fs.openSync(log, "a");
     const child = spawn(CODE_SERVER, ["--bind-addr", `127.0.0.1:${port}`, "--auth", "none", "--disable-telemetry", "--disable-update-check",
         "--disable-workspace-trust", "--vscode-option", "enable-smoke-test-driver",
         "--user-data-dir", path.join(dir, "ud"), "--extensions-dir", path.join(dir, "ext"), folder], {
-        env: {...process.env, PATH: `${NODE24_BIN}:${process.env.PATH}`, XDG_CONFIG_HOME: path.join(dir, "xdg-config"), XDG_DATA_HOME: path.join(dir, "xdg-data"),
-            XDG_CACHE_HOME: path.join(dir, "xdg-cache"), ...env},
+        env: {...process.env, PATH: `${NODE24_BIN}:${process.env.PATH}`, ...xdg, ...env},
         stdio: ["ignore", out, out], detached: true,
     });
     const base = `http://127.0.0.1:${port}`;
@@ -75,7 +81,7 @@ export async function startServer({dir, folder, port, settings, env = {}, log = 
     }
     const remote = `vscode-remote://127.0.0.1:${port}`;
     const payload = [["extensionDevelopmentPath", remote + ROOT]];
-    const url = `${base}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+    const url = `${base}/?folder=${encodeURIComponent(folder)}` + (vsix ? "" : `&payload=${encodeURIComponent(JSON.stringify(payload))}`);
     const stop = () => new Promise((resolve) => {
         if (child.exitCode !== null) return resolve();
         child.once("exit", () => resolve());

@@ -1,5 +1,6 @@
+import type {TableSummary} from "./train";
 import {PolyspecError, throwIfCancelled, type Cancel} from "../../core/errors";
-import {DEQUANT, MAX_TOKEN, MIN_ORDER, TableBuilder, checkSettings, writeFileAtomic, type OrderInfo} from "./format";
+import {DEQUANT, MAX_TOKEN, MIN_ORDER, TableBuilder, checkSettings, writeFileAtomic} from "./format";
 import {NgramTable} from "./table";
 
 export interface MergeOptions {
@@ -15,20 +16,8 @@ export interface MergeOptions {
     cancel?: Cancel;
 }
 
-export interface MergeResult {
-    file: string;
-    bytes: number;
-    lang: string;
-    fingerprint: string;
-    model: string;
-    maxOrder: number;
-    topM: number;
+export interface MergeResult extends TableSummary {
     inputs: string[];
-    orders: OrderInfo[];
-    ngrams: number;
-    bytesPerNgram: number;
-    trainingTokens: number;
-    seconds: number;
 }
 
 /**

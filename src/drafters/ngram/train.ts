@@ -52,7 +52,8 @@ export interface TrainOptions {
     chunkChars?: number;
 }
 
-export interface TrainResult {
+/** What a written table holds (training and merging both report it). */
+export interface TableSummary {
     file: string;
     /** File size in bytes. */
     bytes: number;
@@ -66,11 +67,14 @@ export interface TrainResult {
     ngrams: number;
     bytesPerNgram: number;
     trainingTokens: number;
+    /** Wall time. */
+    seconds: number;
+}
+
+export interface TrainResult extends TableSummary {
     /** Bytes of text read. */
     inputBytes: number;
     inputFiles: number;
-    /** Wall time of the whole training (reading, tokenizing, counting, merging, writing). */
-    seconds: number;
     /** Time spent inside tokenizer.tokenize. */
     tokenizeSeconds: number;
     /** Sorted runs spilled to disk because the counting table was full. */
