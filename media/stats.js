@@ -49,9 +49,12 @@
     /** @param {number | null} x */
     const times = (x) => (x === null ? "–" : `${x.toFixed(2)}×`);
 
-    /** A sparkline of values (tokens/s). @param {number[]} values @param {number} w @param {number} hgt @param {string} cls */
-    function sparkline(values, w, hgt, cls) {
-        const svg = s("svg", {width: w, height: hgt, viewBox: `0 0 ${w} ${hgt}`, class: cls, role: "img"});
+    /**
+     * A sparkline of values (tokens/s); `fill` stretches it to the width of its container.
+     * @param {number[]} values @param {number} w @param {number} hgt @param {string} cls @param {boolean} [fill]
+     */
+    function sparkline(values, w, hgt, cls, fill = false) {
+        const svg = s("svg", {width: fill ? "100%" : w, height: hgt, viewBox: `0 0 ${w} ${hgt}`, preserveAspectRatio: fill ? "none" : undefined, class: cls, role: "img"});
         if (values.length === 0) return svg;
         const max = Math.max(...values, 1e-9);
         const step = values.length > 1 ? (w - 4) / (values.length - 1) : 0;
@@ -99,7 +102,7 @@
                 metric("acceptanceRate", S.acceptance, pct(live.acceptanceRate)),
                 metric("tokensPerStep", S.tokensPerStep, fmt(live.tokensPerStep, 2)),
                 metric("tokens", S.tokens, String(live.tokens))),
-            sparkline(live.series, 520, 60, "spark live-chart"));
+            sparkline(live.series, 520, 60, "spark live-chart", true));
     }
 
     /** @param {StatsRow[]} rows */

@@ -42,7 +42,7 @@ const pct = (x: number) => Number.isFinite(x) ? `${(x * 100).toFixed(0)}%` : "-"
  * Writes REPORT.md with tables and SVG charts (speed-up by language and drafter; acceptance against drafting cost;
  * achieved against bound; simulated against live) and a standalone REPORT.html beside it. Returns the paths.
  */
-export function writeReport(records: ResultRecord[], outDir: string, title = "Polyspec benchmark"): {markdown: string; html: string} {
+export function writeReport(records: ResultRecord[], outDir: string, title = "Polyspec benchmark", name = "REPORT", intro = ""): {markdown: string; html: string} {
     fs.mkdirSync(outDir, {recursive: true});
     const sims = records.filter((r): r is SimResult => r.kind === "sim");
     const lives = records.filter((r): r is LiveResult & {signature?: Signature} => r.kind === "live");
@@ -50,7 +50,7 @@ export function writeReport(records: ResultRecord[], outDir: string, title = "Po
     const costs = records.filter((r): r is CostResult => r.kind === "cost");
     const sig = records.find((r) => r.signature)?.signature;
     const charts: {name: string; svg: string}[] = [];
-    const md: string[] = [`# ${title}`, "", sig ? `Signature: \`${signatureLine(sig)}\`` : "", ""];
+    const md: string[] = [`# ${title}`, "", sig ? `Signature: \`${signatureLine(sig)}\`` : "", "", ...(intro ? [intro, ""] : [])];
 
     for (const c of costs) {
         const ks = Object.keys(c.ms).map(Number).sort((a, b) => a - b);
@@ -109,12 +109,13 @@ export function writeReport(records: ResultRecord[], outDir: string, title = "Po
 
     md.push("## Charts", "");
     for (const c of charts) {
-        fs.writeFileSync(path.join(outDir, `${c.name}.svg`), c.svg);
-        md.push(`![${c.name}](${c.name}.svg)`, "");
+        fs.mkdirSync(path.join(outDir, `${name}-charts`), {recursive: true});
+        fs.writeFileSync(path.join(outDir, `${name}-charts`, `${c.name}.svg`), c.svg);
+        md.push(`![${c.name}](${name}-charts/${c.name}.svg)`, "");
     }
-    const markdown = path.join(outDir, "REPORT.md");
+    const markdown = path.join(outDir, `${name}.md`);
     fs.writeFileSync(markdown, md.join("\n"));
-    const html = path.join(outDir, "REPORT.html");
+    const html = path.join(outDir, `${name}.html`);
     fs.writeFileSync(html, toHtml(title, md.join("\n"), charts));
     return {markdown, html};
 }

@@ -13,6 +13,8 @@ export interface Signature {
     threads: number;
     gpu: string | false;
     cpu: string;
+    cores: number;
+    memoryGiB: number;
     date: string;
 }
 
@@ -68,11 +70,13 @@ export function signature(o: {modelPath: string; threads: number; gpu: string | 
         threads: o.threads,
         gpu: o.gpu,
         cpu: os.cpus()[0]?.model ?? "?",
+        cores: os.availableParallelism?.() ?? os.cpus().length,
+        memoryGiB: Math.round(os.totalmem() / 2 ** 30),
         date: new Date().toISOString(),
     };
 }
 
 /** One short line, e.g. for table captions. */
 export function signatureLine(s: Signature): string {
-    return `model ${s.model} sha256:${s.modelSha256.slice(0, 12)} | polyspec ${s.polyspec} | node-llama-cpp ${s.nodeLlamaCpp} | ${s.threads} threads | ${s.gpu || "cpu"} | ${s.cpu} | ${s.date.slice(0, 10)}`;
+    return `model ${s.model} sha256:${s.modelSha256.slice(0, 12)} | polyspec ${s.polyspec} | node-llama-cpp ${s.nodeLlamaCpp} | ${s.threads} threads | ${s.gpu || "cpu"} | ${s.cpu}, ${s.cores} cores, ${s.memoryGiB} GiB | ${s.date.slice(0, 10)}`;
 }

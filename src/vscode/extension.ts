@@ -52,7 +52,8 @@ export function activate(context: vscode.ExtensionContext): void {
     let inlineReg: vscode.Disposable | undefined;
     const registerInline = () => {
         inlineReg?.dispose();
-        inlineReg = vscode.languages.registerInlineCompletionItemProvider(settings.current.inlineLanguages.map((language) => ({language})), inline);
+        const selector = settings.current.inlineLanguages.flatMap((language) => [{language, scheme: "file"}, {language, scheme: "untitled"}]);
+        inlineReg = vscode.languages.registerInlineCompletionItemProvider(selector, inline);
         status.setInline(settings.current.inlineEnabled, true);
     };
     registerInline();

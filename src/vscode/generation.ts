@@ -26,7 +26,10 @@ export interface EditorGeneration {
     filter: (delta: string) => string;
     /** The final text written in place of everything streamed (same undo step). */
     finalize: (raw: string) => string;
+    /** Progress notification title. */
     title: string;
+    /** Short name of the job, for "Polyspec is busy (...)". */
+    label: string;
 }
 
 export function sampling(s: Settings): Sampling | undefined {
@@ -50,6 +53,14 @@ export function busyMessage(running: string): string {
     return vscode.l10n.t("Polyspec is busy ({0}). Wait for it to finish or cancel it from the status bar.", running);
 }
 
+/** A command while another one runs is refused first of all (before it asks anything). True if refused. */
+export function refuseIfBusy(d: Deps): boolean {
+    const running = d.gate.running;
+    if (!running || running.priority !== "command") return false;
+    void vscode.window.showWarningMessage(busyMessage(running.label));
+    return true;
+}
+
 /**
  * Runs one generation into the editor: one job at a time, a cancellable progress notification, live numbers in
  * the status bar and the statistics panel, one undo step, the output language checked at the end.
@@ -57,7 +68,7 @@ export function busyMessage(running: string): string {
 export async function generateIntoEditor(d: Deps, g: EditorGeneration): Promise<{text: string; cancelled: boolean} | undefined> {
     const engine = await d.host.get(true);
     if (!engine) return undefined;
-    const acquired = await d.gate.acquire(g.title, "command");
+    const acquired = await d.gate.acquire(g.label, "command");
     if (!acquired.ok) { void vscode.window.showWarningMessage(busyMessage(acquired.running)); return undefined; }
     const job = acquired.job;
     const s = d.settings.current;

@@ -7,7 +7,7 @@ import {errorMessage} from "./log";
 import {LoopDelayProbe} from "./loopDelay";
 import {storyLanguage, textBefore} from "./story";
 import {SuggestionCache} from "./suggestionCache";
-import {joinContinuation, lineEnded, storyContext, trimContinuation} from "./text";
+import {dropBrokenTail, joinContinuation, lineEnded, storyContext, trimContinuation} from "./text";
 
 /** Text before the cursor that an inline suggestion needs (shorter gives the model too little to go on). */
 const MIN_CONTEXT = 24;
@@ -60,7 +60,7 @@ export class InlineProvider implements vscode.InlineCompletionItemProvider {
             this.d.stats.record({task: "inline", lang, drafter: route.label, stats: r.stats, at: Date.now()});
             this.d.log.debug(`inline [${route.label}] ${r.stats.tokens} tok${r.cancelled ? " (cancelled)" : ""}; event-loop p99 ${delay.p99} ms`);
             if (r.cancelled || token.isCancellationRequested) return undefined;
-            const text = joinContinuation(before, trimContinuation(r.text, "line"), languageByCode(lang).noSpaces);
+            const text = joinContinuation(before, trimContinuation(dropBrokenTail(r.text), "line"), languageByCode(lang).noSpaces);
             if (!text.trim()) return undefined;
             this.cache.set(before, text);
             return [new vscode.InlineCompletionItem(text, new vscode.Range(pos, pos))];

@@ -1,7 +1,7 @@
 import * as vscode from "vscode";
 import {listModels, resolveModel} from "../models";
 import type {Deps} from "./deps";
-import {busyMessage} from "./generation";
+import {busyMessage, refuseIfBusy} from "./generation";
 import {errorMessage} from "./log";
 
 type Item = vscode.QuickPickItem & {action: "default" | "file" | "hf"; name?: string};
@@ -12,6 +12,7 @@ type Item = vscode.QuickPickItem & {action: "default" | "file" | "hf"; name?: st
  * not load is reported and the previous model stays. Resolves true when a model was selected and loaded.
  */
 export async function selectModel(d: Deps): Promise<boolean> {
+    if (refuseIfBusy(d)) return false;
     const current = d.host.modelSpec();
     const items: Item[] = [
         {label: vscode.l10n.t("Default models"), kind: vscode.QuickPickItemKind.Separator, action: "default"},

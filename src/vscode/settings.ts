@@ -1,6 +1,7 @@
+import os from "node:os";
 import * as vscode from "vscode";
 import type {Log} from "./log";
-import {readSettings, type ReadResult, type Settings} from "./settingsModel";
+import {readSettings, resolvePaths, type ReadResult, type Settings} from "./settingsModel";
 
 /**
  * Reads polyspec.* through settingsModel (validation, workspace trust) and tells listeners when it changes.
@@ -37,7 +38,9 @@ export class SettingsService implements vscode.Disposable {
 
     private read(): ReadResult {
         const cfg = vscode.workspace.getConfiguration("polyspec");
-        return readSettings((key) => cfg.inspect(key), vscode.workspace.isTrusted);
+        const r = readSettings((key) => cfg.inspect(key), vscode.workspace.isTrusted);
+        const base = vscode.workspace.workspaceFolders?.[0]?.uri.scheme === "file" ? vscode.workspace.workspaceFolders[0].uri.fsPath : os.homedir();
+        return {...r, settings: resolvePaths(r.settings, base, os.homedir())};
     }
 
     private report(): void {

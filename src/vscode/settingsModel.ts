@@ -1,3 +1,4 @@
+import * as path from "node:path";
 import {isLanguageCode} from "../core/languages";
 import {DRAFTER_SPEC_RE} from "./router";
 
@@ -126,4 +127,27 @@ export function readSettings(inspect: (key: string) => Inspected | undefined, tr
         (s as unknown as Record<string, unknown>)[field] = typeof value === "string" ? value.trim() : value;
     }
     return {settings: s, problems, ignored};
+}
+
+/**
+ * Makes the path-valued settings absolute: `~/x` is under the home folder, a relative path under `base` (the first
+ * workspace folder, else the home folder). Model names and hf:/https: URIs are left alone; in polyspec.drafters
+ * only the FILE of ngram:FILE is resolved (model:MODEL may be a name).
+ */
+export function resolvePaths(s: Settings, base: string, home: string): Settings {
+    const abs = (p: string) => {
+        if (!p) return p;
+        if (p === "~" || p.startsWith("~/")) return path.join(home, p.slice(1));
+        return path.isAbsolute(p) ? p : path.resolve(base, p);
+    };
+    const isFile = (p: string) => /\.gguf$/i.test(p) || p.includes("/") || p.includes("\\") || p.startsWith("~");
+    const model = s.model && !/^(hf|huggingface|https?):/i.test(s.model) && isFile(s.model) ? abs(s.model) : s.model;
+    const drafters = Object.fromEntries(Object.entries(s.drafters).map(([lang, spec]) => {
+        const [kind, ...rest] = spec.split(":");
+        const arg = rest.join(":");
+        if (kind === "ngram" && arg) return [lang, `ngram:${abs(arg)}`];
+        if (kind === "model" && arg && isFile(arg)) return [lang, `model:${abs(arg)}`];
+        return [lang, spec];
+    }));
+    return {...s, model, drafters, modelsFolder: abs(s.modelsFolder), drafterFolder: abs(s.drafterFolder)};
 }

@@ -22,6 +22,7 @@ export class StatusBar implements vscode.Disposable {
         this.cancel.text = "$(stop-circle)";
         this.cancel.tooltip = vscode.l10n.t("Cancel the running Polyspec job");
         this.cancel.command = "polyspec.cancel";
+        this.cancel.accessibilityInformation = {label: vscode.l10n.t("Cancel the running Polyspec job")};
         this.inline = vscode.window.createStatusBarItem("polyspec.inline", vscode.StatusBarAlignment.Right, 98);
         this.inline.name = vscode.l10n.t("Polyspec: Inline Suggestions");
         this.inline.command = "polyspec.toggleInline";

@@ -2,8 +2,8 @@ import * as vscode from "vscode";
 import {languageByCode, isLanguageCode} from "../core/languages";
 import {storyPrompt} from "../core/tasks";
 import type {Deps} from "./deps";
-import {generateIntoEditor} from "./generation";
-import {joinContinuation, paragraphEnded, storyContext, trimContinuation} from "./text";
+import {generateIntoEditor, refuseIfBusy} from "./generation";
+import {dropBrokenTail, joinContinuation, paragraphEnded, storyContext, trimContinuation} from "./text";
 
 const LAST = "polyspec.lastStoryLanguage";
 const CONTEXT_LINES = 80;
@@ -25,6 +25,7 @@ export function textBefore(doc: vscode.TextDocument, pos: vscode.Position): stri
 
 /** "Continue Story": drafts the next paragraph at the cursor, in the language of the text around it. */
 export async function continueStory(d: Deps): Promise<void> {
+    if (refuseIfBusy(d)) return;
     const editor = vscode.window.activeTextEditor;
     if (!editor) { void vscode.window.showWarningMessage(vscode.l10n.t("Polyspec: open a story to continue.")); return; }
     const pos = editor.selection.active;
@@ -44,7 +45,8 @@ export async function continueStory(d: Deps): Promise<void> {
             started = true;
             return joinContinuation(before, t, noSpaces);
         },
-        finalize: (raw) => joinContinuation(before, trimContinuation(raw, "paragraph"), noSpaces),
+        finalize: (raw) => joinContinuation(before, trimContinuation(dropBrokenTail(raw), "paragraph"), noSpaces),
         title: vscode.l10n.t("Polyspec: continuing the story ({0})", languageByCode(lang).name),
+        label: vscode.l10n.t("continuing story"),
     });
 }

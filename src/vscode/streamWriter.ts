@@ -73,13 +73,17 @@ export class StreamWriter implements vscode.Disposable {
     }
 
     private async drain(): Promise<void> {
+        let failures = 0;
         while (this.pending && this.ok) {
             const editor = this.visibleEditor();
             if (!editor) return; // buffered: written when the editor is visible again, or by finish()
             const chunk = this.pending;
             this.pending = "";
-            const ok = await this.apply(editor, chunk, {before: !this.wroteAny, after: false});
-            if (!ok) { this.pending = chunk + this.pending; if (!this.visibleEditor()) return; await sleep(20); }
+            if (await this.apply(editor, chunk, {before: !this.wroteAny, after: false})) { failures = 0; continue; }
+            // not applied (the user typed meanwhile: the document version moved on): retry at the updated position
+            this.pending = chunk + this.pending;
+            if (!this.visibleEditor() || ++failures > 50) return;
+            await sleep(20);
         }
     }
 

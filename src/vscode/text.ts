@@ -50,11 +50,29 @@ export function lineEnded(text: string): boolean {
     return /\S[^\n]*\n/.test(text);
 }
 
-/** Trims a continuation to its first paragraph (or line, for inline) and trailing whitespace. */
+/**
+ * A generation's final text: a stream cut off by Cancel can end inside a multi-byte character, which detokenizes
+ * to U+FFFD; that tail is dropped (the streamed text never showed it).
+ */
+export function dropBrokenTail(text: string): string {
+    return text.replace(/\uFFFD+$/u, "");
+}
+
+/**
+ * Trims a continuation to its first paragraph (or line, for inline suggestions) and trailing whitespace. A
+ * paragraph cut off by the token limit ends at its last complete sentence, when it has one.
+ */
 export function trimContinuation(text: string, unit: "paragraph" | "line"): string {
     const body = text.replace(/^\n+/, "");
     const end = unit === "paragraph" ? body.search(/\n\s*\n/) : body.indexOf("\n");
-    return (end >= 0 ? body.slice(0, end) : body).replace(/\s+$/, "");
+    if (end >= 0) return body.slice(0, end).replace(/\s+$/, "");
+    if (unit === "paragraph") {
+        // Latin sentence ends are followed by a space; CJK ones (。！？) are not
+        const sentences = [...body.matchAll(/[.!?…]["”’'»」』)）]?(?=\s|$)|[。！？]["”’'»」』)）]?/gu)];
+        const last = sentences.at(-1);
+        if (last && last.index !== undefined) return body.slice(0, last.index + last[0].length);
+    }
+    return body.replace(/\s+$/, "");
 }
 
 /**

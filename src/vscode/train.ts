@@ -5,7 +5,7 @@ import {CancelledError} from "../core/errors";
 import {languageByCode, isLanguageCode} from "../core/languages";
 import {ngramFileName, trainInWorker} from "../drafters/ngram";
 import type {Deps} from "./deps";
-import {busyMessage} from "./generation";
+import {busyMessage, refuseIfBusy} from "./generation";
 import {errorMessage} from "./log";
 import {formatLoopDelay, LoopDelayProbe} from "./loopDelay";
 import {pickLanguage} from "./translate";
@@ -44,6 +44,7 @@ function sample(inputs: string[]): string {
  * model's tokenizer in a worker thread (progress notification with cancel) and registered for that language.
  */
 export async function trainDrafter(d: Deps, arg?: unknown): Promise<boolean> {
+    if (refuseIfBusy(d)) return false;
     const a = (arg ?? {}) as TrainArgs;
     let inputs = (a.inputs ?? []).map((x) => (typeof x === "string" ? x : x.fsPath));
     if (inputs.length === 0) {

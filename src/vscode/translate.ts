@@ -2,8 +2,8 @@ import * as vscode from "vscode";
 import {languageByCode, isLanguageCode} from "../core/languages";
 import {translationPrompt} from "../core/tasks";
 import type {Deps} from "./deps";
-import {generateIntoEditor} from "./generation";
-import {languagePickItems, pushRecent, translationBudget} from "./text";
+import {generateIntoEditor, refuseIfBusy} from "./generation";
+import {dropBrokenTail, languagePickItems, pushRecent, translationBudget} from "./text";
 
 const RECENT = "polyspec.recentLanguages";
 
@@ -28,6 +28,7 @@ export async function rememberLanguage(d: Deps, code: string): Promise<void> {
 
 /** "Translate Selection...": the selection, translated into the picked language, streamed in place or below it. */
 export async function translateSelection(d: Deps, arg?: unknown): Promise<void> {
+    if (refuseIfBusy(d)) return;
     const editor = vscode.window.activeTextEditor;
     if (!editor) { void vscode.window.showWarningMessage(vscode.l10n.t("Polyspec: open a document and select the text to translate.")); return; }
     const sel = editor.selection;
@@ -38,6 +39,7 @@ export async function translateSelection(d: Deps, arg?: unknown): Promise<void> 
     if (!lang) return;
     await rememberLanguage(d, lang);
     const s = d.settings.current;
+    if (s.checkLanguage) await d.langid.ready(); // loads once (~0.3 s), before the generation rather than after it
     const name = languageByCode(lang).name;
     // keep the selection's surrounding whitespace (a selected paragraph keeps its line break)
     const lead = /^\s*/.exec(selected)![0];
@@ -59,7 +61,8 @@ export async function translateSelection(d: Deps, arg?: unknown): Promise<void> 
             started = true;
             return sep + t;
         },
-        finalize: (raw) => (raw.trim() ? sep + raw.trim() : ""),
+        finalize: (raw) => (dropBrokenTail(raw).trim() ? sep + dropBrokenTail(raw).trim() : ""),
         title: vscode.l10n.t("Polyspec: translating into {0}", name),
+        label: `${vscode.l10n.t("translating")} → ${name}`,
     });
 }

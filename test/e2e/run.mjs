@@ -14,7 +14,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import {baseSettings, copyDir, ensureModel, ensureTools, freePort, launchBrowser, MODELS, ROOT, SAMPLE_WORKSPACE, startServer} from "../../tools/e2e/lib.mjs";
-import {Workbench} from "./workbench.mjs";
+import {flat, Workbench} from "./workbench.mjs";
 
 const OUT = path.join(ROOT, "test-results/e2e");
 const MAX_P99 = Number(process.env.POLYSPEC_E2E_MAX_LOOP_P99_MS ?? 250);
@@ -44,7 +44,8 @@ copyDir(SAMPLE_WORKSPACE, ws);
 const port = await freePort();
 const server = await step("start code-server", () => startServer({
     dir, folder: ws, port, vsix: VSIX,
-    settings: baseSettings({"polyspec.modelsFolder": MODELS, "polyspec.inline.debounceMs": 200}),
+    // word wrap: the small sample files then fit on the screen, where the test reads them
+    settings: baseSettings({"polyspec.modelsFolder": MODELS, "polyspec.inline.debounceMs": 200, "editor.wordWrap": "on"}),
     // reuse the machine's measured verification cost curve (the CLI and the benchmark measure the same one)
     env: {POLYSPEC_CACHE: path.join(ROOT, ".cache")},
 }));
@@ -60,7 +61,7 @@ try {
         log("status:", await wb.statusLabel());
     });
 
-    const english = fs.readFileSync(path.join(ws, "translate.txt"), "utf8").trim();
+    const english = flat(fs.readFileSync(path.join(ws, "translate.txt"), "utf8"));
     const german = await step("translate selection into German", async () => {
         await wb.openFile("translate.txt");
         await page.keyboard.press("Control+A");
@@ -83,11 +84,10 @@ try {
     result.numbers.translation = german;
 
     await step("one undo step restores the English, redo the German", async () => {
-        await wb.editor().locator(".view-lines").click();
         await page.keyboard.press("Control+Z");
-        await wb.waitEditor((t) => t.trim() === english, 10_000, "undo to the original");
+        await wb.waitEditor((t) => t === english, 10_000, "undo to the original");
         await page.keyboard.press("Control+Shift+Z");
-        await wb.waitEditor((t) => t.trim() === german.trim(), 10_000, "redo to the translation");
+        await wb.waitEditor((t) => t === german, 10_000, "redo to the translation");
     });
 
     await step("statistics webview opens beside the editor", async () => {
@@ -98,7 +98,8 @@ try {
 
     await step("continue story (the statistics update live)", async () => {
         await wb.openFile("story.txt");
-        const before = await wb.editorText();
+        const original = flat(fs.readFileSync(path.join(ws, "story.txt"), "utf8"));
+        const before = await wb.waitEditor((t) => t === original, 10_000, "the story");
         await page.keyboard.press("Control+End");
         await wb.runCommand("Polyspec: Continue Story");
         await wb.waitStatus(["busy"], 60_000);
@@ -113,8 +114,8 @@ try {
         assert.ok(liveTokens > 0, "the statistics webview showed the running generation live");
         await wb.shot(path.join(OUT, "3-story-live.png"));
         await wb.waitStatus(["ready"], 240_000);
-        const after = await wb.waitEditor((t) => t.length > before.length + 20, 10_000, "a continuation");
-        const added = after.slice(before.length);
+        const after = await wb.waitEditor((t) => t.startsWith(before) && t.length > before.length + 20, 10_000, "a continuation");
+        const added = after.slice(before.length).trim();
         log("continuation:", JSON.stringify(added));
         assert.equal(eld.detect(added).language, "en", "the story is English: the continuation should be too");
         result.numbers.continuation = added;
@@ -132,7 +133,7 @@ try {
         await wb.shot(path.join(OUT, "4-ghost-text.png"));
         await page.keyboard.press("Tab");
         const text = await wb.waitEditor((t) => t.includes(typed) && t.slice(t.indexOf(typed) + typed.length).trim().length > 0, 10_000, "accepted suggestion");
-        const accepted = text.slice(text.indexOf(typed) + typed.length);
+        const accepted = text.slice(text.indexOf(typed) + typed.length).trim();
         log("accepted:", JSON.stringify(accepted));
         assert.ok(accepted.trim().length >= 3);
         result.numbers.inline = accepted;
@@ -141,15 +142,47 @@ try {
 
     await step("train a German drafter from a file", async () => {
         await wb.runCommand("Polyspec: Train Drafter from Files");
-        const input = await wb.quickInput(); // the simple file dialog
-        await input.fill(path.join(ws, "corpus-de", "leuchtturm.txt"));
-        await page.waitForTimeout(300);
-        await page.keyboard.press("Enter");
+        // the simple file dialog fills in its start folder asynchronously: type the file until the dialog takes it
+        const file = path.join(ws, "corpus-de", "leuchtturm.txt");
+        const langPick = page.locator('.quick-input-widget input[placeholder*="Language of these texts"]');
+        for (let attempt = 1; ; attempt++) {
+            const input = await wb.quickInput();
+            await page.waitForFunction(() => /\/$/.test(document.querySelector(".quick-input-widget input")?.value ?? ""), null, {timeout: 15_000}).catch(() => {});
+            await input.fill(file);
+            await page.waitForTimeout(700);
+            if ((await input.inputValue()) !== file) continue;
+            await page.keyboard.press("Enter");
+            try { await langPick.waitFor({state: "visible", timeout: 5000}); break; } catch { if (attempt >= 4) throw new Error("the file dialog did not take the file"); }
+        }
         await wb.pick("German", "German", "Language of these texts");
         await wb.waitStatus(["busy"], 60_000).catch(() => "");
         await wb.waitStatus(["ready"], 240_000);
         result.numbers.trained = await wb.seeNotification("drafter");
         log("trained:", result.numbers.trained);
+    });
+
+    await step("busy: a second command is refused; Cancel leaves one undo step (Japanese, CJK)", async () => {
+        await wb.runCommand("View: Focus First Editor Group");
+        await wb.openFile("story.txt"); // the story with its continuation: long enough to cancel midway
+        await page.keyboard.press("Control+A");
+        const before = await wb.editorFlat();
+        await wb.runCommand("Polyspec: Translate Selection");
+        await wb.pick("日本語", "Japanese", "Translate into"); // searchable by the native name
+        await wb.waitStatus(["busy"], 60_000);
+        await wb.waitEditor((t) => /[\u3040-\u30ff\u4e00-\u9fff]/u.test(t), 120_000, "Japanese text streaming in");
+        await wb.runCommand("Polyspec: Continue Story"); // refused while the translation runs
+        await page.locator('.statusbar-item[aria-label="Cancel the running Polyspec job"]').click({timeout: 10_000});
+        await wb.waitStatus(["ready"], 60_000);
+        const partial = await wb.editorFlat();
+        log("after cancel:", JSON.stringify(partial));
+        assert.ok(!partial.includes("\ufffd"), "no broken characters after cancel");
+        assert.ok(/[\u3040-\u30ff\u4e00-\u9fff]/u.test(partial), "the partial translation stays");
+        await wb.shot(path.join(OUT, "6-cancelled.png"));
+        const busy = await wb.seeNotification("busy");
+        log("second command:", JSON.stringify(busy));
+        await wb.runCommand("View: Focus First Editor Group");
+        await page.keyboard.press("Control+Z");
+        await wb.waitEditor((t) => t === before, 10_000, "one undo back to the story after cancel");
     });
 
     await step("statistics webview: numbers", async () => {
@@ -181,6 +214,12 @@ try {
         await wb.runCommand("View: Close Primary Side Bar");
         await page.waitForTimeout(800);
         await wb.shot(path.join(OUT, "5-statistics.png"));
+        // theme-aware: the same panel in a dark theme
+        await wb.runCommand("Preferences: Toggle between Light/Dark Themes");
+        await page.waitForTimeout(1500);
+        const bg = await wv.locator("body").evaluate((b) => getComputedStyle(b).backgroundColor);
+        log("webview background in the dark theme:", bg);
+        await wb.shot(path.join(OUT, "7-statistics-dark.png"));
     });
     result.ok = true;
     log("PASS");

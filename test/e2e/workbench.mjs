@@ -66,14 +66,16 @@ export class Workbench {
         await this.page.keyboard.press("Control+P");
         const input = await this.quickInput();
         await input.fill(name);
-        await this.page.locator(".quick-input-list .monaco-list-row", {hasText: name}).first().waitFor({timeout: 15_000});
-        await this.page.keyboard.press("Enter");
+        const row = this.page.locator(".quick-input-list .monaco-list-row", {hasText: name}).first();
+        await row.waitFor({timeout: 15_000});
+        await row.click();
         await this.page.locator(`.tab.active[aria-label*="${name}"]`).first().waitFor({timeout: 15_000});
-        await this.editor().locator(".view-lines").click();
+        await this.page.locator(".editor-instance .monaco-editor.focused").first().waitFor({timeout: 15_000}); // keyboard focus is in it
     }
 
+    /** The focused editor (else the first one). */
     editor() {
-        return this.page.locator(".editor-instance .monaco-editor").first();
+        return this.page.locator(".editor-instance .monaco-editor.focused, .editor-group-container.active .editor-instance .monaco-editor").first();
     }
 
     /** The visible text of the active editor (the files used here fit on the screen). */
@@ -83,12 +85,20 @@ export class Workbench {
         return lines.join("\n").replace(/\u00a0/g, " ");
     }
 
-    /** Polls the editor text until `ok(text)` holds. */
+    /**
+     * The active editor's text with all whitespace runs collapsed to one space: word wrap (on for Markdown, and
+     * in narrow editor groups) splits a line into several rendered lines.
+     */
+    async editorFlat() {
+        return flat(await this.editorText());
+    }
+
+    /** Polls the (flattened) editor text until `ok(text)` holds. */
     async waitEditor(ok, timeout = 60_000, what = "editor text") {
         const end = Date.now() + timeout;
         let text = "";
         while (Date.now() < end) {
-            text = await this.editorText();
+            text = await this.editorFlat();
             if (ok(text)) return text;
             await this.page.waitForTimeout(250);
         }
@@ -117,3 +127,5 @@ export class Workbench {
         this.log(`screenshot ${file}`);
     }
 }
+
+export const flat = (s) => s.replace(/\s+/g, " ").trim();

@@ -1,6 +1,6 @@
 // `npm run package`: builds polyspec-<version>-linux-x64.vsix with vsce. node-llama-cpp stays outside the bundle
 // (node_modules is packaged, minus other platforms' binaries: see tools/e2e/vscodeignore).
-//   POLYSPEC_VSIX_GPU=none   CPU-only package (drops the CUDA and Vulkan binaries: ~30 MB instead of ~300 MB)
+//   POLYSPEC_VSIX_GPU=none   CPU-only package (drops the CUDA and Vulkan binaries: 14 MB instead of 362 MB)
 import {spawnSync} from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";

@@ -11,6 +11,7 @@ export DEBIAN_FRONTEND=noninteractive
 SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
+dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need+=(fonts-noto-cjk)   # CJK text in the screenshots (else it shows as boxes)
 dpkg -s libkrb5-dev >/dev/null 2>&1 || need+=(libkrb5-dev)   # the kerberos addon builds from source
 command -v make >/dev/null && command -v g++ >/dev/null || need+=(build-essential)
 command -v python3 >/dev/null || need+=(python3)

@@ -77,7 +77,7 @@ describe("bench: report", () => {
         assert.match(md, /Simulated against live/);
         assert.match(md, /51\.2/);
         for (const chart of ["speedup-translate", "acceptance-vs-cost", "achieved-vs-bound", "simulated-vs-live"]) {
-            const svg = fs.readFileSync(path.join(dir, `${chart}.svg`), "utf8");
+            const svg = fs.readFileSync(path.join(dir, "REPORT-charts", `${chart}.svg`), "utf8");
             assert.match(svg, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
             assert.match(md, new RegExp(`${chart}\\.svg`));
         }

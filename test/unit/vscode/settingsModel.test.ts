@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import {DEFAULTS, effectiveValue, readSettings, validateDrafters, type Inspected} from "../../../src/vscode/settingsModel";
+import {DEFAULTS, effectiveValue, readSettings, resolvePaths, validateDrafters, type Inspected} from "../../../src/vscode/settingsModel";
 
 const inspector = (values: Record<string, Inspected>) => (key: string) => values[key];
 
@@ -61,5 +61,20 @@ describe("settings", () => {
         assert.deepEqual(d, {de: "cascade", "*": "none", zh: "ngram:/a b/zh.ngram"});
         assert.equal(problems.length, 2);
         assert.deepEqual(validateDrafters(["de"], []), {});
+    });
+
+    it("resolves path settings against the workspace folder and ~, leaving model names and URIs alone", () => {
+        const base = {...DEFAULTS, drafters: {}};
+        const r = (o: Partial<typeof DEFAULTS>) => resolvePaths({...base, ...o}, "/ws", "/home/me");
+        assert.equal(r({model: "models/x.gguf"}).model, "/ws/models/x.gguf");
+        assert.equal(r({model: "~/m/x.gguf"}).model, "/home/me/m/x.gguf");
+        assert.equal(r({model: "/abs/x.gguf"}).model, "/abs/x.gguf");
+        assert.equal(r({model: "qwen2.5-coder-1.5b"}).model, "qwen2.5-coder-1.5b");
+        assert.equal(r({model: "hf:user/repo:Q4_K_M"}).model, "hf:user/repo:Q4_K_M");
+        assert.equal(r({model: ""}).model, "");
+        assert.deepEqual(r({drafters: {de: "ngram:d/de.ngram", fr: "model:qwen2.5-coder-0.5b", es: "model:m/x.gguf", zh: "cascade"}}).drafters,
+            {de: "ngram:/ws/d/de.ngram", fr: "model:qwen2.5-coder-0.5b", es: "model:/ws/m/x.gguf", zh: "cascade"});
+        assert.equal(r({modelsFolder: "~/models"}).modelsFolder, "/home/me/models");
+        assert.equal(r({drafterFolder: ""}).drafterFolder, "");
     });
 });

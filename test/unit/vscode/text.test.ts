@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import {LANGUAGES} from "../../../src/core/languages";
-import {belowInsertion, joinContinuation, languagePickItems, lineEnded, orderLanguages, paragraphEnded, pushRecent, storyContext, stripEcho, translationBudget, trimContinuation} from "../../../src/vscode/text";
+import {dropBrokenTail, belowInsertion, joinContinuation, languagePickItems, lineEnded, orderLanguages, paragraphEnded, pushRecent, storyContext, stripEcho, translationBudget, trimContinuation} from "../../../src/vscode/text";
 
 describe("editor text helpers", () => {
     it("orders languages: recent first, then the table; unknown codes skipped", () => {
@@ -37,6 +37,11 @@ describe("editor text helpers", () => {
         assert.equal(lineEnded("He left.\n"), true);
         assert.equal(trimContinuation("\n\nHe left.  \n\nThe next", "paragraph"), "He left.");
         assert.equal(trimContinuation("went home.\nNext line", "line"), "went home.");
+        // cut off by the token limit: back to the last whole sentence
+        assert.equal(trimContinuation("He left. She stayed and", "paragraph"), "He left.");
+        assert.equal(trimContinuation("他走了。她留下来", "paragraph"), "他走了。");
+        assert.equal(trimContinuation("no sentence end yet", "paragraph"), "no sentence end yet");
+        assert.equal(trimContinuation("went home and", "line"), "went home and");
     });
 
     it("joins continuations with a space only where the language and context need one", () => {
@@ -60,5 +65,10 @@ describe("editor text helpers", () => {
         assert.equal(translationBudget(0, 512), 32);
         assert.equal(belowInsertion("text", "Übersetzung"), "\nÜbersetzung");
         assert.equal(belowInsertion("", "Übersetzung"), "Übersetzung");
+    });
+
+    it("drops a character cut off by Cancel", () => {
+        assert.equal(dropBrokenTail("灯台守は\uFFFD"), "灯台守は");
+        assert.equal(dropBrokenTail("ok 👍"), "ok 👍");
     });
 });
