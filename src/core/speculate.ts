@@ -33,42 +33,46 @@ export interface LoopResult {
 }
 
 export async function speculate(target: Target, drafter: Drafter | undefined, prompt: readonly number[], o: LoopOptions, stats: Stats): Promise<LoopResult> {
-    const context = [...prompt];
-    const out: number[] = [];
-    let last = context.pop()!;
     const t0 = performance.now();
-    let finish: LoopResult["finish"] = "length", stopToken: number | undefined;
+    try {
+        return await loop(target, drafter, prompt, o, stats);
+    } finally {
+        stats.decodeMs += performance.now() - t0; // also when cancelled: a partial run's statistics stay valid
+    }
+}
+
+async function loop(target: Target, drafter: Drafter | undefined, prompt: readonly number[], o: LoopOptions, stats: Stats): Promise<LoopResult> {
+    const context = [...prompt]; // everything so far; its last token is not evaluated yet
+    const out: number[] = [];
     while (out.length < o.maxTokens) {
         throwIfCancelled(o.cancel);
-        const pos = out.length; // output index of the token after `last`
+        const pos = out.length; // output index of the next token
         const tDraft = performance.now();
         const rng = o.sampling ? mulberry32(mixSeed(o.sampling.seed, pos, 1)) : undefined;
         const want = drafter ? o.policy.budget(drafter) : 0;
-        const proposal: Proposal = drafter && want > 0 ? await drafter.propose([...context, last], want, {rng}) : EMPTY_PROPOSAL;
+        const proposal: Proposal = drafter && want > 0 ? await drafter.propose(context, want, {rng}) : EMPTY_PROPOSAL;
         // never verify drafts past the token limit: the last allowed token is always the target's own
         const n = drafter ? Math.max(0, Math.min(want, o.policy.trim(drafter, proposal), o.maxTokens - pos - 1)) : 0;
         const draft = proposal.tokens.slice(0, n);
         const tVerify = performance.now();
         const withDists = !!(o.sampling && proposal.dists && n > 0);
-        const res = await target.verify([last, ...draft], {sampling: o.sampling, distributions: withDists,
-            seeds: o.sampling && draft.map((_, i) => mixSeed(o.sampling!.seed, pos + i)).concat(mixSeed(o.sampling.seed, pos + n))});
+        const seeds = o.sampling && Array.from({length: n + 1}, (_, i) => mixSeed(o.sampling!.seed, pos + i));
+        const res = await target.verify([context[context.length - 1], ...draft], {sampling: o.sampling, distributions: withDists, seeds});
         const v = judge(draft, proposal, res, withDists, rng);
         if (v.accepted < n) await target.rollback(n - v.accepted);
         const tDone = performance.now();
         const fresh = [...draft.slice(0, v.accepted), v.next];
         const stop = fresh.findIndex((t) => target.stopTokens.has(t));
-        const emit = fresh.slice(0, Math.min(stop < 0 ? fresh.length : stop, o.maxTokens - out.length));
+        const emit = fresh.slice(0, Math.min(stop < 0 ? fresh.length : stop, o.maxTokens - pos));
         if (drafter) { drafter.observe(v.accepted, n); o.policy.observe(drafter, proposal, n, v.accepted, tVerify - tDraft, tDone - tVerify); }
         stats.recordStep({proposed: n, accepted: v.accepted, emitted: emit.length, draftMs: tVerify - tDraft, verifyMs: tDone - tVerify});
         out.push(...emit);
-        context.push(last, ...draft.slice(0, v.accepted));
-        last = v.next;
+        context.push(...fresh);
         if (emit.length) o.onTokens?.(emit);
-        if (stop >= 0 && stop === emit.length) { finish = "stop"; stopToken = fresh[stop]; break; }
-        if (o.stopWhen?.(out)) { finish = "condition"; break; }
+        if (stop >= 0 && stop === emit.length) return {tokens: out, finish: "stop", stopToken: fresh[stop]};
+        if (o.stopWhen?.(out)) return {tokens: out, finish: "condition"};
     }
-    stats.decodeMs += performance.now() - t0;
-    return {tokens: out, finish, stopToken};
+    return {tokens: out, finish: "length"};
 }
 
 function judge(draft: number[], proposal: Proposal, res: PositionResult[], withDists: boolean, rng: ReturnType<typeof mulberry32> | undefined): Verdict {

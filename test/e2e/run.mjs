@@ -239,6 +239,8 @@ try {
     if (!process.env.POLYSPEC_E2E_KEEP) fs.rmSync(dir, {recursive: true, force: true});
     else log(`kept ${dir}`);
     log(`total ${result.totalSeconds.toFixed(0)} s; timings: ${JSON.stringify(timings)}`);
+    const passed = Object.keys(timings).length;
+    console.log(`e2e: ${result.ok ? passed : passed - 1} passed, ${result.ok ? 0 : 1} failed`);
 }
 
 function findFiles(d, re) {
