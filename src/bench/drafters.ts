@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import type {Cancel} from "../core/errors";
 import type {Tokenizer} from "../core/target";
-import {cacheRoot, corpusPaths, readJsonl} from "../corpus";
+import {cacheRoot, corpusPaths, ensureMonolingual, readJsonl} from "../corpus";
 import {CascadeDrafter} from "../drafters/cascade";
 import {LookupDrafter} from "../drafters/lookup";
 import {loadNgramDrafter, trainNgram, type NgramDrafter} from "../drafters/ngram";
@@ -60,7 +60,7 @@ export class BenchDrafters {
     async variant(lang: string, v: {order: number; fraction: number; minCount: number}): Promise<string> {
         const out = path.join(this.dir(), `${lang}-o${v.order}-f${v.fraction}-m${v.minCount}.ngram`);
         if (!fs.existsSync(out)) {
-            const mono = await this.mono(lang);
+            const mono = await ensureMonolingual(lang, {cancel: this.cancel, log: this.log});
             let input = mono;
             if (v.fraction < 1) {
                 const buf = fs.readFileSync(mono);

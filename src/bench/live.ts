@@ -67,8 +67,9 @@ export async function runLive(cases: BenchCase[], runners: Runner[], o: LiveOpti
             for (const r of order) {
                 throwIfCancelled(o.cancel);
                 const out = await r.run(c, o.maxTokens);
-                if (r.id === o.baseline && !reference.has(c.id)) reference.set(c.id, out.tokens);
-                const ref = reference.get(c.id)!;
+                const key = `${c.task}|${c.lang}|${c.id}`; // ids are shared by the same segment across languages
+                if (r.id === o.baseline && !reference.has(key)) reference.set(key, out.tokens);
+                const ref = reference.get(key)!;
                 const at = firstDifference(ref, out.tokens);
                 const div = at < 0 ? undefined : o.explain ? await o.explain(c, ref, out.tokens) : {at, gap: NaN, nearTie: false};
                 records.push({task: c.task, lang: c.lang, case: c.id, runner: r.id, rep, stats: out.stats, tokens: out.tokens, identical: at < 0, divergence: div});

@@ -91,3 +91,15 @@ describe("bench: report", () => {
         assert.match(scatter("t", [], {xLabel: "x", yLabel: "y"}), /<\/svg>$/);
     });
 });
+
+describe("bench: live runs", () => {
+    it("compares each case with the baseline of its own task and language (ids are shared across languages)", async () => {
+        const {runLive} = await import("../../../src/bench/live");
+        const mk = (id: string, fn: (lang: string) => number[]) => ({id, dispose: async () => {}, run: async (c: {lang: string}) => ({tokens: fn(c.lang), stats: stats(3, 30)})});
+        const cases = ["de", "zh"].map((lang) => ({task: "translate" as const, lang, id: "seg-1", input: "x", prompt: {text: "x"}}));
+        const recs = await runLive(cases, [mk("none", (l) => l === "de" ? [1, 2, 3] : [7, 8, 9]), mk("same", (l) => l === "de" ? [1, 2, 3] : [7, 8, 9])],
+            {reps: 2, maxTokens: 3, baseline: "none", mustMatch: () => true});
+        assert.ok(recs.every((r) => r.identical));
+        await assert.rejects(runLive(cases, [mk("none", () => [1, 2, 3]), mk("bad", () => [1, 5, 3])], {reps: 1, maxTokens: 3, baseline: "none", mustMatch: () => true}), /differs from plain decoding/);
+    });
+});
