@@ -59,15 +59,18 @@ function interpolate(known: [number, number][], n: number): number {
 /**
  * Acceptance probability of a draft token given that the ones before it were accepted, learned per drafter,
  * by confidence bin (drafters that report confidence) or by position (those that do not). Each bin starts from a
- * weak prior (the confidence itself, or 0.3) worth 4 observations.
+ * weak prior (the confidence itself, or 0.3) worth 4 observations. `optimistic` adds an exploration bonus that
+ * shrinks as the bin is observed (0.3 / sqrt(seen + 1)): a bin whose prior is too low to be worth a draft on this
+ * machine still gets tried a few times, and is kept only if the target actually accepts its drafts.
  */
 class AcceptanceModel {
     private readonly hit = new Float64Array(20);
     private readonly seen = new Float64Array(20);
-    estimate(confidence: number | undefined, position: number): number {
+    estimate(confidence: number | undefined, position: number, optimistic = false): number {
         const b = bin(confidence, position);
         const prior = confidence ?? 0.3;
-        return (this.hit[b] + 4 * prior) / (this.seen[b] + 4);
+        const mean = (this.hit[b] + 4 * prior) / (this.seen[b] + 4);
+        return optimistic ? Math.min(1, mean + 0.3 / Math.sqrt(this.seen[b] + 1)) : mean;
     }
     observe(p: Proposal, verified: number, accepted: number): void {
         for (let i = 0; i < verified && i <= accepted; i++) {
@@ -101,13 +104,14 @@ export class CostAwarePolicy implements DraftPolicy {
     budget(d: Drafter): number {
         if (!d.expensive) return this.maxK;
         const m = this.model(d);
-        return this.best(Array.from({length: this.maxK}, (_, i) => m.estimate(undefined, i)), this.draftMs.get(d.name) ?? 0);
+        return this.best(Array.from({length: this.maxK}, (_, i) => m.estimate(undefined, i, i === 0)), this.draftMs.get(d.name) ?? 0);
     }
 
     trim(d: Drafter, p: Proposal): number {
         if (d.expensive) return p.tokens.length; // already paid for: verifying costs only the batch
         const m = this.model(d, p);
-        return this.best(p.tokens.map((_, i) => m.estimate(p.confidence?.[i], i)), 0);
+        // exploration only on the first token, so that trying a bin costs at most one draft token per step
+        return this.best(p.tokens.map((_, i) => m.estimate(p.confidence?.[i], i, i === 0)), 0);
     }
 
     /** The n in 0..a.length maximising expected tokens per ms; 0 unless it beats plain decoding by the margin. */

@@ -5,7 +5,8 @@ import type {Drafter, Proposal, ProposeOptions} from "./drafter";
  * For the longest suffix of the context (maxMatch down to minMatch tokens) that occurred before, it proposes the
  * tokens that followed its most recent earlier occurrence, one token at a time (so a proposal can follow a
  * repeated passage for as long as it keeps matching).
- * Confidence of a proposed token = (occurrences of the suffix followed by that token) / (occurrences + 1).
+ * Confidence of a proposed token = (occurrences of the suffix followed by that token + 1) / (occurrences + 2)
+ * (Laplace: one earlier occurrence gives 2/3).
  *
  *   context = [7 8 9 4 | 7 8]   minMatch 2  ->  suffix [7 8] occurred at 0..1, followed by 9  ->  propose [9 4 7 ...]
  *
@@ -53,7 +54,7 @@ export class LookupDrafter implements Drafter {
                 if (token < 0) token = seq[e];
                 if (seq[e] === token) agree++;
             }
-            if (token >= 0) return {token, confidence: agree / (total + 1)};
+            if (token >= 0) return {token, confidence: (agree + 1) / (total + 2)};
         }
         return undefined;
     }

@@ -88,6 +88,18 @@ describe("cost-aware policy", () => {
         for (let i = 0; i < 30; i++) p.observe(d, pr, 2, 0, 0, 136);
         assert.equal(p.trim(d, pr), 0);
     });
+    it("explores a bin whose prior alone would not pay, and keeps it only if the target accepts", () => {
+        const p = new CostAwarePolicy(cpu(), 4);
+        const d = drafter();
+        const pr = prop([0.67, 0.67, 0.67]); // e.g. a lookup match seen once: 0.67 alone needs > 0.7 here
+        assert.equal(p.trim(d, prop([0.3])), 0, "a weak prior is not worth exploring");
+        assert.ok(p.trim(d, pr) >= 1, "optimistic at first");
+        for (let i = 0; i < 10; i++) p.observe(d, pr, 3, 3, 0, 200);
+        assert.ok(p.trim(d, pr) >= 2, "accepted: drafts more");
+        const q = new CostAwarePolicy(cpu(), 4);
+        for (let i = 0; i < 10; i++) q.observe(d, pr, 1, 0, 0, 136);
+        assert.equal(q.trim(d, pr), 0, "rejected: stops");
+    });
     it("expensive drafters: budget decided before drafting from position statistics and drafting cost", () => {
         const p = new CostAwarePolicy(cpu(), 4);
         assert.equal(p.budget(drafter(true)), 0); // 0.3 prior, 80 ms steps: not worth it
