@@ -47,6 +47,9 @@ export class PeerRunner implements Runner {
             if (out.length >= maxTokens) break;
         }
         const tEnd = performance.now();
+        // a draft-sequence predictor keeps predicting in the background: stop it so that it does not take CPU from
+        // the next runner (runs are interleaved)
+        (this.seq.tokenPredictor as {stop?: () => void} | undefined)?.stop?.();
         const p = this.seq.tokenPredictions;
         const stats = new Stats();
         stats.tokens = out.length;

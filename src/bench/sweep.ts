@@ -60,7 +60,9 @@ export function sweep(recordings: Recording[], drafters: SimDrafter[], ks: (numb
                 const s = run(recs, drafter, () => k === "adaptive" ? new CostAwarePolicy(new CostCurve(curvePoints), 8) : new FixedPolicy(k), curvePoints);
                 const a = acceptanceRate(s), cost = new CostCurve(curvePoints), draft = Number.isNaN(draftMsPerToken(s)) ? 0 : draftMsPerToken(s);
                 const kk = k === "adaptive" ? bestK(a, cost, draft) : k;
-                const bound = Number.isNaN(a) ? 1 : leviathanBound(a, kk, cost.at(1), cost.at(kk + 1), draft);
+                // the cost-aware policy may also decline to draft (k = 0), so its bound is never below plain decoding
+                const lev = Number.isNaN(a) ? 1 : leviathanBound(a, kk, cost.at(1), cost.at(kk + 1), draft);
+                const bound = k === "adaptive" ? Math.max(1, lev) : lev;
                 const sp = speedup(s, plain);
                 results.push({kind: "sim", task, lang, drafter: sd.id, drafterKind: sd.kind, params: sd.params, policy: k === "adaptive" ? "cost-aware" : "fixed", k,
                     stats: s.snapshot(), acceptance: a, acceptanceByPosition: acceptanceByPosition(s), tokensPerStep: tokensPerStep(s),
