@@ -1,4 +1,4 @@
-import {acceptanceRate, tokensPerSecond, tokensPerStep} from "../core/stats";
+import {acceptanceRate, tokensPerStep} from "../core/stats";
 import {median, type CellSummary} from "./live";
 
 const f = (x: number, d = 2) => Number.isFinite(x) ? x.toFixed(d) : "-";
@@ -34,4 +34,3 @@ export function markdownTable(header: string[], rows: string[][]): string {
     return [`| ${header.join(" | ")} |`, `| ${header.map(() => "---").join(" | ")} |`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
 }
 
-export {tokensPerSecond};

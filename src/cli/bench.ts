@@ -23,7 +23,6 @@ import {LookupDrafter} from "../drafters/lookup";
 import {DraftModelDrafter} from "../engine/draft-model";
 import {Engine} from "../engine/engine";
 import {DEFAULT_DRAFT, DEFAULT_TARGET} from "../models/registry";
-import {fileSha256} from "../bench/signature";
 import {intFlag, parse} from "./args";
 import {ProgressBar} from "./progress";
 import {sigintCancel} from "./signals";
@@ -201,4 +200,3 @@ function skip(log: (s: string) => void) {
     return (e: Error): never[] => { log(`skipped: ${e.message}`); return []; };
 }
 
-export {fileSha256};

@@ -1,26 +1,7 @@
-import fs from "node:fs";
 import path from "node:path";
+import {cacheRoot} from "../models/cache";
 
-/** The directory holding Polyspec's package.json, found by walking up from this file (src/corpus or dist/). */
-export function packageRoot(from = __dirname): string {
-    let dir = path.resolve(from);
-    for (;;) {
-        const pj = path.join(dir, "package.json");
-        if (fs.existsSync(pj)) {
-            try {
-                if (JSON.parse(fs.readFileSync(pj, "utf8")).name === "polyspec") return dir;
-            } catch { /* keep walking */ }
-        }
-        const up = path.dirname(dir);
-        if (up === dir) return path.resolve(from, "..");
-        dir = up;
-    }
-}
-
-/** The cache root: $POLYSPEC_CACHE, or <package root>/.cache (git-ignored). */
-export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
-    return env.POLYSPEC_CACHE ? path.resolve(env.POLYSPEC_CACHE) : path.join(packageRoot(), ".cache");
-}
+export {cacheRoot, packageRoot} from "../models/cache";
 
 /** Where built corpora go by default. */
 export function defaultCorpusDir(env: NodeJS.ProcessEnv = process.env): string {

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import {CostCurve} from "../core/policy";
-import {packageRoot} from "../models/cache";
+import {cacheRoot} from "../models/cache";
 import type {LlamaTarget} from "./target";
 
 /** Batch sizes measured; the others are interpolated (CostCurve). */
@@ -49,8 +49,6 @@ export async function measure(target: LlamaTarget, sizes = SIZES): Promise<Map<n
     }
     return out;
 }
-
-const cacheRoot = () => process.env.POLYSPEC_CACHE ? path.resolve(process.env.POLYSPEC_CACHE) : path.join(packageRoot(), ".cache");
 
 function cacheFile(id: {modelPath: string; threads: number; gpu: string | false}): string {
     let stamp = id.modelPath;

@@ -6,9 +6,10 @@ import {Stats, type StatsSnapshot} from "../core/stats";
 import {TextStreamer} from "../core/stream";
 import type {Sampling} from "../core/target";
 import type {PromptSpec} from "../core/tasks";
+import {CascadeDrafter} from "../drafters/cascade";
 import type {Drafter} from "../drafters/drafter";
 import {costCurve} from "./costs";
-import {cores, getLlamaInstance, type GpuChoice} from "./llama";
+import {cores, type GpuChoice} from "./llama";
 import {LoadedModel} from "./model";
 import {renderPrompt} from "./prompt";
 import {LlamaTarget} from "./target";
@@ -115,8 +116,8 @@ export class Engine {
         const k = o.k ?? 8;
         const policy = o.policy ?? (o.adaptive === false ? new FixedPolicy(k) : await this.policy(k));
         drafter?.reset();
-        const cascade = drafter as {expensiveBudget?: (d: Drafter) => number};
-        if (cascade && "expensiveBudget" in cascade) cascade.expensiveBudget = (d) => policy.budget(d);
+        // a cascade asks its expensive member (a draft model) for as many tokens as the policy's budget allows
+        if (drafter instanceof CascadeDrafter) drafter.expensiveBudget = (d) => policy.budget(d);
         const reused = await this.target.prepare(tokens.slice(0, -1));
         const stats = new Stats();
         const streamer = new TextStreamer((t) => this.model.detokenize(t));
@@ -151,4 +152,3 @@ export class Engine {
     }
 }
 
-export {getLlamaInstance};

@@ -1,4 +1,5 @@
 import {spawn} from "node:child_process";
+import {hashFile} from "./hash";
 import {acquireLock} from "./lock";
 import {createHash} from "node:crypto";
 import * as fs from "node:fs";
@@ -100,22 +101,10 @@ async function verifyExisting(spec: ModelSpec, file: string, opts: FetchOptions)
     const st = await fs.promises.stat(file);
     const stamp = await readStamp(file);
     if (stamp && stamp.sha256 === spec.sha256 && stamp.size === st.size && stamp.mtimeMs === st.mtimeMs) return true;
-    const actual = await hashFile(file, spec.size, opts);
+    const actual = await hashFile(file, {cancel: opts.cancel, onProgress: opts.onProgress, stage: "verify"});
     if (actual !== spec.sha256) return false;
     await writeStamp(file, spec.sha256);
     return true;
-}
-
-async function hashFile(file: string, total: number, opts: FetchOptions): Promise<string> {
-    const hash = createHash("sha256");
-    let done = 0;
-    for await (const chunk of fs.createReadStream(file, {highWaterMark: 1 << 20}) as AsyncIterable<Buffer>) {
-        if (opts.cancel?.cancelled) throw new CancelledError();
-        hash.update(chunk);
-        done += chunk.length;
-        opts.onProgress?.(done, total, "verify");
-    }
-    return hash.digest("hex");
 }
 
 async function readStamp(file: string): Promise<Stamp | undefined> {

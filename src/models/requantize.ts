@@ -1,10 +1,11 @@
 import {spawn} from "node:child_process";
+import {hashFile} from "./hash";
 import {acquireLock} from "./lock";
 import {createHash} from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import {CancelledError, PolyspecError, type Cancel} from "../core/errors";
-import {modelsDir, packageRoot} from "./cache";
+import {cacheRoot, modelsDir, packageRoot} from "./cache";
 import {fetchModel, fmtBytes} from "./fetch";
 import {findModel, MODEL_NAMES, MODELS} from "./registry";
 
@@ -101,7 +102,7 @@ export async function requantizeModel(spec: string, opts: RequantizeOptions = {}
         await checkFreeSpace(path.dirname(out), (await fs.promises.stat(source)).size * 1.3);
         const py = await ensureVenv(tool, opts);
         await runTool(py, tool.script, source, out, opts);
-        const sha256 = await hashFile(out, opts);
+        const sha256 = await hashFile(out, {cancel: opts.cancel, onProgress: opts.onProgress});
         const st = await fs.promises.stat(out);
         const src = await fs.promises.stat(source);
         const stamp: Stamp = {sha256, size: st.size, mtimeMs: st.mtimeMs, type, source: {file: path.basename(source), size: src.size, mtimeMs: src.mtimeMs}, tool: toolSha};
@@ -190,7 +191,6 @@ async function toolHash(t: ToolFiles): Promise<string> {
     return h.digest("hex").slice(0, 16);
 }
 
-const cacheRoot = () => process.env.POLYSPEC_CACHE ? path.resolve(process.env.POLYSPEC_CACHE) : path.join(packageRoot(), ".cache");
 
 /** The python of the tool's venv: `<cache>/tools/requantize-venv`, created and filled (pinned, --no-deps) if missing or stale. */
 async function ensureVenv(t: ToolFiles, opts: RequantizeOptions): Promise<string> {
@@ -282,19 +282,6 @@ async function runTool(py: string, script: string, source: string, out: string, 
         }
     });
     if (!fs.existsSync(out)) throw new PolyspecError(`requantizing ${name} wrote no ${out}`);
-}
-
-async function hashFile(file: string, opts: RequantizeOptions): Promise<string> {
-    const hash = createHash("sha256");
-    const total = (await fs.promises.stat(file)).size;
-    let done = 0;
-    for await (const chunk of fs.createReadStream(file, {highWaterMark: 1 << 20}) as AsyncIterable<Buffer>) {
-        if (opts.cancel?.cancelled) throw new CancelledError();
-        hash.update(chunk);
-        done += chunk.length;
-        opts.onProgress?.(done, total, "sha256");
-    }
-    return hash.digest("hex");
 }
 
 async function checkFreeSpace(dir: string, need: number): Promise<void> {
