@@ -15,6 +15,8 @@ export interface Divergence {
     at: number;
     /** |p(a) - p(b)| for the two differing tokens, in the target's distribution at that point */
     gap: number;
+    /** |ln p(a) - ln p(b)|: the same gap in logits (the target's two candidates' log-odds) */
+    logGap?: number;
     nearTie: boolean;
 }
 
@@ -28,11 +30,13 @@ export function firstDifference(a: readonly number[], b: readonly number[]): num
 export async function divergence(engine: Engine, prompt: PromptSpec, a: readonly number[], b: readonly number[]): Promise<Divergence | undefined> {
     const at = firstDifference(a, b);
     if (at < 0) return undefined;
-    if (at >= a.length || at >= b.length) return {at, gap: 1, nearTie: false}; // one stopped early: not a rounding effect
     const ctx = [...await renderPrompt(engine.model, prompt), ...a.slice(0, at)];
     await engine.target.prepare(ctx.slice(0, -1));
     const [r] = await engine.target.verify([ctx[ctx.length - 1]], {distributions: true});
     await engine.target.rollback(1);
-    const gap = Math.abs((r.dist!.get(a[at]) ?? 0) - (r.dist!.get(b[at]) ?? 0));
-    return {at, gap, nearTie: gap < NEAR_TIE};
+    // an output that ends at `at` (both had the same token limit) ended on a stop token: the choice there was
+    // between ending the turn and going on, which can be a near-tie like any other
+    const p = (out: readonly number[]) => at < out.length ? r.dist!.get(out[at]) ?? 0 : Math.max(0, ...[...engine.target.stopTokens].map((t) => r.dist!.get(t) ?? 0));
+    const gap = Math.abs(p(a) - p(b));
+    return {at, gap, logGap: Math.abs(Math.log(Math.max(p(a), 1e-12)) - Math.log(Math.max(p(b), 1e-12))), nearTie: gap < NEAR_TIE};
 }

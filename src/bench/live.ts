@@ -21,6 +21,8 @@ export interface RunRecord {
     case: string;
     runner: string;
     rep: number;
+    /** "greedy", or "T=<temperature>" for the sampling mode */
+    mode: string;
     stats: StatsSnapshot;
     tokens: number[];
     /** Token-identical to the baseline's greedy output for the same case. */
@@ -40,6 +42,17 @@ export interface LiveOptions {
     cancel?: Cancel;
     /** Explains a mismatch (quantized models: near-ties); without it any mismatch of a mustMatch runner fails. */
     explain?: (c: BenchCase, reference: number[], output: number[]) => Promise<Divergence | undefined>;
+    /**
+     * Sampling mode: every run samples at this temperature, with one seed per case and repetition shared by all
+     * runners. Outputs are not required to equal the baseline's (a drafter with a distribution takes another,
+     * equally distributed path); `identical` still says whether they did.
+     */
+    temperature?: number;
+    /**
+     * Called for each greedy mismatch of a mustMatch runner that is not a near-tie. Without it such a mismatch
+     * throws at once; with it the runs go on (the caller writes the results, marks the cell "NO" and then fails).
+     */
+    onMismatch?: (message: string) => void;
 }
 
 /**
@@ -47,13 +60,17 @@ export interface LiveOptions {
  * so machine noise hits all alike. One warm-up run per runner is excluded. Greedy outputs are checked against the
  * baseline: a mismatch of one of our runners fails the benchmark.
  */
+const fail = (message: string): never => { throw new PolyspecError(`${message}: a speculation bug`); };
+
 export async function runLive(cases: BenchCase[], runners: Runner[], o: LiveOptions): Promise<RunRecord[]> {
     if (!runners.some((r) => r.id === o.baseline)) throw new Error(`baseline runner ${o.baseline} missing`);
+    const mode = o.temperature === undefined ? "greedy" : `T=${o.temperature}`;
+    const sampling = (rep: number, ci: number) => o.temperature === undefined ? undefined : {temperature: o.temperature, seed: 1000 * rep + ci + 1};
     const total = runners.length * (1 + cases.length * o.reps);
     let done = 0;
     for (const r of runners) { // warm-up
         throwIfCancelled(o.cancel);
-        await r.run(cases[0], Math.min(16, o.maxTokens));
+        await r.run(cases[0], Math.min(16, o.maxTokens), sampling(0, 0));
         o.onProgress?.(++done, total, `warm-up ${r.id}`);
     }
     const reference = new Map<string, number[]>();
@@ -62,21 +79,20 @@ export async function runLive(cases: BenchCase[], runners: Runner[], o: LiveOpti
         for (const [ci, c] of cases.entries()) {
             const shift = (rep + ci) % runners.length;
             const order = [...runners.slice(shift), ...runners.slice(0, shift)];
-            // the baseline runs first for a case's first rep so that the reference exists
-            if (rep === 0) order.sort((a, b) => Number(b.id === o.baseline) - Number(a.id === o.baseline));
+            // the baseline runs first for a case's first rep (every rep when sampling) so that the reference exists
+            if (rep === 0 || mode !== "greedy") order.sort((a, b) => Number(b.id === o.baseline) - Number(a.id === o.baseline));
             for (const r of order) {
                 throwIfCancelled(o.cancel);
-                const out = await r.run(c, o.maxTokens);
-                const key = `${c.task}|${c.lang}|${c.id}`; // ids are shared by the same segment across languages
+                const out = await r.run(c, o.maxTokens, sampling(rep, ci));
+                // ids are shared by the same segment across languages; a sampled output depends on the rep's seed
+                const key = `${c.task}|${c.lang}|${c.id}` + (mode === "greedy" ? "" : `|${rep}`);
                 if (r.id === o.baseline && !reference.has(key)) reference.set(key, out.tokens);
                 const ref = reference.get(key)!;
                 const at = firstDifference(ref, out.tokens);
-                const div = at < 0 ? undefined : o.explain ? await o.explain(c, ref, out.tokens) : {at, gap: NaN, nearTie: false};
-                records.push({task: c.task, lang: c.lang, case: c.id, runner: r.id, rep, stats: out.stats, tokens: out.tokens, identical: at < 0, divergence: div});
-                o.onProgress?.(++done, total, `${c.task} ${c.lang} ${r.id}`);
-                if (div && !div.nearTie && o.mustMatch(r.id)) {
-                    throw new PolyspecError(`greedy output of ${r.id} differs from plain decoding on ${c.task}/${c.lang}/${c.id} at token ${div.at} (probability gap ${div.gap.toFixed(3)}, not a near-tie): a speculation bug`);
-                }
+                const div = at < 0 || mode !== "greedy" ? undefined : o.explain ? await o.explain(c, ref, out.tokens) : {at, gap: NaN, nearTie: false};
+                records.push({task: c.task, lang: c.lang, case: c.id, runner: r.id, rep, mode, stats: out.stats, tokens: out.tokens, identical: at < 0, divergence: div});
+                o.onProgress?.(++done, total, `${mode} ${c.task} ${c.lang} ${r.id}`);
+                if (div && !div.nearTie && o.mustMatch(r.id)) (o.onMismatch ?? fail)(`greedy output of ${r.id} differs from plain decoding on ${c.task}/${c.lang}/${c.id} (rep ${rep}) at token ${div.at} (probability gap ${div.gap.toFixed(3)}, log-odds ${div.logGap?.toFixed(2) ?? "?"}, not a near-tie)`);
             }
         }
     }
@@ -87,6 +103,7 @@ export interface CellSummary {
     task: string;
     lang: string;
     runner: string;
+    mode: string;
     /** merged statistics over all cases and reps */
     stats: StatsSnapshot;
     /** per-rep tokens/s and speed-up against the baseline of the same rep */
@@ -101,12 +118,12 @@ export interface CellSummary {
 
 /** Groups records by task, language and runner; speed-up per rep against the baseline's same rep. */
 export function summarize(records: RunRecord[], baseline: string): CellSummary[] {
-    const key = (r: {task: string; lang: string}) => `${r.task}\u0000${r.lang}`;
-    const cells = new Map<string, {all: Stats; reps: Map<number, Stats>; ttft: number[]; identical: boolean; nearTies: number; maxGap: number; task: string; lang: string; runner: string}>();
+    const key = (r: {task: string; lang: string; mode: string}) => `${r.task}\u0000${r.lang}\u0000${r.mode}`;
+    const cells = new Map<string, {all: Stats; reps: Map<number, Stats>; ttft: number[]; identical: boolean; nearTies: number; maxGap: number; task: string; lang: string; runner: string; mode: string}>();
     for (const r of records) {
         const k = `${key(r)}\u0000${r.runner}`;
         let c = cells.get(k);
-        if (!c) cells.set(k, c = {all: new Stats(), reps: new Map(), ttft: [], identical: true, nearTies: 0, maxGap: 0, task: r.task, lang: r.lang, runner: r.runner});
+        if (!c) cells.set(k, c = {all: new Stats(), reps: new Map(), ttft: [], identical: true, nearTies: 0, maxGap: 0, task: r.task, lang: r.lang, runner: r.runner, mode: r.mode});
         c.all.merge(r.stats);
         if (!c.reps.has(r.rep)) c.reps.set(r.rep, new Stats());
         c.reps.get(r.rep)!.merge(r.stats);
@@ -118,7 +135,7 @@ export function summarize(records: RunRecord[], baseline: string): CellSummary[]
     for (const c of cells.values()) {
         const base = cells.get(`${key(c)}\u0000${baseline}`);
         const reps = [...c.reps.keys()].sort((a, b) => a - b);
-        out.push({task: c.task, lang: c.lang, runner: c.runner, stats: c.all.snapshot(), identical: c.identical, nearTies: c.nearTies, maxGap: c.maxGap, ttftMs: c.ttft,
+        out.push({task: c.task, lang: c.lang, runner: c.runner, mode: c.mode, stats: c.all.snapshot(), identical: c.identical, nearTies: c.nearTies, maxGap: c.maxGap, ttftMs: c.ttft,
             tps: reps.map((rep) => tokensPerSecond(c.reps.get(rep)!)),
             speedups: reps.map((rep) => base?.reps.get(rep) ? speedup(c.reps.get(rep)!, base.reps.get(rep)!) : NaN)});
     }

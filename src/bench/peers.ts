@@ -5,7 +5,7 @@ import {LoadedModel} from "../engine/model";
 import {nodeLlamaCpp} from "../engine/llama";
 import {renderPrompt} from "../engine/prompt";
 import type {BenchCase} from "./live";
-import type {RunOutcome, Runner} from "./runner";
+import type {RunOutcome, Runner, RunSampling} from "./runner";
 
 /**
  * node-llama-cpp's own speculative path as shipped (the peers): a context sequence with a token predictor,
@@ -32,7 +32,7 @@ export class PeerRunner implements Runner {
         return new PeerRunner("nlc-draft-sequence", engine, context, seq, {context: dctx, model});
     }
 
-    async run(c: BenchCase, maxTokens: number): Promise<RunOutcome> {
+    async run(c: BenchCase, maxTokens: number, sampling?: RunSampling): Promise<RunOutcome> {
         const tokens = await renderPrompt(this.engine.model, c.prompt);
         await this.seq.clearHistory();
         const stop = this.engine.model.stopTokens;
@@ -40,7 +40,7 @@ export class PeerRunner implements Runner {
         const out: number[] = [];
         const t0 = performance.now();
         let tFirst = 0;
-        for await (const t of this.seq.evaluate(tokens as NLC.Token[], {temperature: 0})) {
+        for await (const t of this.seq.evaluate(tokens as NLC.Token[], sampling ? {temperature: sampling.temperature, seed: sampling.seed} : {temperature: 0})) {
             if (stop.has(t)) break;
             out.push(t);
             if (out.length === 1) tFirst = performance.now();

@@ -1,3 +1,4 @@
+import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import {throwIfCancelled, type Cancel} from "../core/errors";
@@ -24,7 +25,7 @@ export interface Recording {
 
 /**
  * Records greedy outputs, cached per model sha256 in one JSONL file (a line per input, appended as it goes, so an
- * interrupted recording resumes). Cases already recorded with the same token limit are not generated again.
+ * interrupted recording resumes). Cases already recorded with the same token limit and prompt are not generated again.
  */
 export async function recordOutputs(engine: Engine, cases: BenchCase[], o: {file: string; maxTokens: number; cancel?: Cancel; onProgress?: (done: number, total: number, note: string) => void}): Promise<Recording[]> {
     const have = new Map(readRecordings(o.file).map((r) => [key(r), r]));
@@ -33,11 +34,12 @@ export async function recordOutputs(engine: Engine, cases: BenchCase[], o: {file
     let done = 0;
     for (const c of cases) {
         throwIfCancelled(o.cancel);
-        const k = key({...c, maxTokens: o.maxTokens});
+        const prompt = await renderPrompt(engine.model, c.prompt);
+        const k = key({...c, prompt, maxTokens: o.maxTokens});
         let r = have.get(k);
         if (!r) {
             const g = await engine.generate(c.prompt, undefined, {maxTokens: o.maxTokens, k: 0, adaptive: false, cancel: o.cancel});
-            r = {task: c.task, lang: c.lang, id: c.id, input: c.input, reference: c.reference, prompt: await renderPrompt(engine.model, c.prompt),
+            r = {task: c.task, lang: c.lang, id: c.id, input: c.input, reference: c.reference, prompt,
                 output: g.tokens, stopToken: g.stopToken, text: g.text, maxTokens: o.maxTokens, decodeMs: g.stats.decodeMs};
             fs.appendFileSync(o.file, JSON.stringify(r) + "\n");
             have.set(k, r);
@@ -55,13 +57,19 @@ export function readRecordings(file: string): Recording[] {
     });
 }
 
-const key = (r: {task: string; lang: string; id: string; maxTokens: number}) => `${r.task}|${r.lang}|${r.id}|${r.maxTokens}`;
+/** A recording is reused only for the same input, token limit and rendered prompt (a changed prompt template re-records). */
+const key = (r: {task: string; lang: string; id: string; maxTokens: number; prompt: readonly number[]}) =>
+    `${r.task}|${r.lang}|${r.id}|${r.maxTokens}|${crypto.createHash("sha1").update(r.prompt.join(",")).digest("hex")}`;
 
-/** The full cost curve (every batch size 1..16), measured in this process, cached beside the recordings. */
+/** The full cost curve (every batch size 1..16; median of three passes), measured in this process, cached beside the recordings. */
 export async function recordCostCurve(engine: Engine, file: string): Promise<Record<number, number>> {
     if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, "utf8"));
     await engine.costCurve(); // makes sure the context holds a prompt
-    const ms = Object.fromEntries(await measure(engine.target, Array.from({length: 16}, (_, i) => i + 1)));
+    // three passes over all sizes, the median per size: one busy moment of a shared machine cannot skew a point
+    const sizes = Array.from({length: 16}, (_, i) => i + 1);
+    const passes: Map<number, number>[] = [];
+    for (let i = 0; i < 3; i++) passes.push(await measure(engine.target, sizes));
+    const ms = Object.fromEntries(sizes.map((n) => [n, passes.map((p) => p.get(n)!).sort((a, b) => a - b)[1]]));
     fs.writeFileSync(file, JSON.stringify(ms));
     return ms;
 }

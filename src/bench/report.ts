@@ -11,6 +11,10 @@ export interface LiveResult {
     kind: "live";
     task: string;
     lang: string;
+    /** "greedy" or "T=<temperature>" (absent in older results: greedy) */
+    mode?: string;
+    /** target model file (absent in older results) */
+    model?: string;
     drafter: string;
     /** the simulation cell it corresponds to (drafter id and k), for simulated-vs-live */
     simKey?: string;
@@ -25,6 +29,8 @@ export interface LiveResult {
     /** "yes", "yes, n near-ties (gap <= g)" or "NO" (see divergence.ts) */
     greedy?: string;
     reps: number;
+    /** the simulation of exactly the same inputs (and repetitions) on the recorded outputs */
+    simulated?: {speedup: number; acceptance: number};
 }
 
 export interface QualityResult { kind: "quality"; task: string; lang: string; model: string; chrF?: number; outputLanguageRate?: number; n: number }
@@ -49,6 +55,9 @@ export function writeReport(records: ResultRecord[], outDir: string, title = "Po
     const quality = records.filter((r): r is QualityResult => r.kind === "quality");
     const costs = records.filter((r): r is CostResult => r.kind === "cost");
     const sig = records.find((r) => r.signature)?.signature;
+    // several target models (e.g. Q4_K_M and its Q4_0 requantization) in one report: label rows with the model
+    const models = new Set(costs.map((c) => c.model));
+    const label = (drafter: string, model?: string) => models.size > 1 && model ? `${drafter} [${shortModel(model)}]` : drafter;
     const charts: {name: string; svg: string}[] = [];
     const md: string[] = [`# ${title}`, "", sig ? `Signature: \`${signatureLine(sig)}\`` : "", "", ...(intro ? [intro, ""] : [])];
 
@@ -61,16 +70,36 @@ export function writeReport(records: ResultRecord[], outDir: string, title = "Po
     // best simulated cell per task, language and drafter kind
     if (sims.length) {
         const best = new Map<string, SimResult>();
+        const cellKey = (s: SimResult) => `${s.task}|${s.lang}|${s.drafter}|${s.model}`;
+        const oracle = new Map(sims.filter((s) => s.k === "oracle").map((s) => [cellKey(s), s.predictedSpeedup]));
+        const adaptive = new Map(sims.filter((s) => s.k === "adaptive").map((s) => [cellKey(s), s.predictedSpeedup]));
         for (const s of sims) {
-            const k = `${s.task}|${s.lang}|${s.drafter}`;
+            if (s.k === "oracle") continue; // an upper bound, not a configuration: its own column
+            const k = cellKey(s);
             const b = best.get(k);
             if (!b || s.predictedSpeedup > b.predictedSpeedup) best.set(k, s);
         }
-        const rows = [...best.values()].sort((a, b) => a.task.localeCompare(b.task) || a.lang.localeCompare(b.lang) || b.predictedSpeedup - a.predictedSpeedup);
+        const rows = [...best.values()].map((s) => ({...s, drafter: label(s.drafter, s.model), oracle: oracle.get(cellKey(s)), adaptive: adaptive.get(cellKey(s))})).sort((a, b) => a.task.localeCompare(b.task) || a.lang.localeCompare(b.lang) || b.predictedSpeedup - a.predictedSpeedup);
+        // the headline: per task and language, the winning configuration, the cost-aware cascade and the oracle
+        const cells = [...new Set(rows.map((r) => `${r.task}|${r.lang}|${r.model}`))];
+        md.push("## Summary: the best drafter per task and language (simulated)", "",
+            "Best = the highest predicted speed-up over every drafter and fixed k or the cost-aware policy; \"of bound\" = its share of the Leviathan bound for its acceptance and k; 1.00x means plain decoding is best.", "",
+            markdownTable(["task", "lang", "best drafter", "k", "accept", "speed-up", "of bound", "cascade cost-aware", "cascade oracle", "lookup oracle"],
+                cells.map((cell) => {
+                    const rs = rows.filter((r) => `${r.task}|${r.lang}|${r.model}` === cell);
+                    const top = rs.reduce((a, b) => b.predictedSpeedup > a.predictedSpeedup ? b : a);
+                    const cascade = rs.find((r) => r.drafter.startsWith("cascade"));
+                    const lookup = rs.find((r) => r.drafter.startsWith("lookup"));
+                    return [top.task, top.lang, top.drafter, String(top.k), pct(top.acceptance), f(top.predictedSpeedup) + "x", pct(top.boundFraction),
+                        cascade?.adaptive === undefined ? "-" : f(cascade.adaptive) + "x", cascade?.oracle === undefined ? "-" : f(cascade.oracle) + "x",
+                        lookup?.oracle === undefined ? "-" : f(lookup.oracle) + "x"];
+                })), "");
         md.push("## Simulated (replay of the target's recorded greedy outputs), best k per drafter", "",
-            markdownTable(["task", "lang", "drafter", "k", "accept", "accept by pos (1..4)", "tok/step", "draft ms/tok", "verify ms/step", "pred. speed-up", "bound", "of bound"],
+            "\"cost-aware\": the engine's policy (k chosen per step); \"oracle\": a policy that knows the target's next tokens and verifies exactly what will be accepted where the cost curve says it pays: the most any policy can get from that drafter on this machine.", "",
+            markdownTable(["task", "lang", "drafter", "k", "accept", "accept by pos (1..4)", "tok/step", "draft ms/tok", "verify ms/step", "pred. speed-up", "bound", "of bound", "cost-aware", "oracle"],
                 rows.map((s) => [s.task, s.lang, s.drafter, String(s.k), pct(s.acceptance), s.acceptanceByPosition.slice(0, 4).map(pct).join(" "), f(s.tokensPerStep),
-                    f(s.draftMsPerToken, 4), f(s.verifyMsPerStep, 1), f(s.predictedSpeedup) + "x", f(s.bound) + "x", pct(s.boundFraction)])), "");
+                    f(s.draftMsPerToken, 4), f(s.verifyMsPerStep, 1), f(s.predictedSpeedup) + "x", f(s.bound) + "x", pct(s.boundFraction),
+                    s.adaptive === undefined ? "-" : f(s.adaptive) + "x", s.oracle === undefined ? "-" : f(s.oracle) + "x"])), "");
         const tasks = [...new Set(rows.map((r) => r.task))];
         for (const task of tasks) {
             const rs = rows.filter((r) => r.task === task);
@@ -87,20 +116,29 @@ export function writeReport(records: ResultRecord[], outDir: string, title = "Po
 
     if (lives.length) {
         md.push("## Live (real generation path, interleaved, medians over repetitions)", "",
-            markdownTable(["task", "lang", "drafter", "TTFT ms", "tok/s [min-max]", "accept", "tok/step", "speed-up [min-max]", "greedy ="],
-                lives.map((l) => [l.task, l.lang, l.drafter, f(l.ttftMs, 0), `${f(l.tokensPerSecond, 1)} [${f(l.tokensPerSecondRange[0], 1)}-${f(l.tokensPerSecondRange[1], 1)}]`,
+            markdownTable(["task", "lang", "mode", "drafter", "TTFT ms", "tok/s [min-max]", "accept", "tok/step", "speed-up [min-max]", "greedy ="],
+                lives.map((l) => [l.task, l.lang, l.mode ?? "greedy", label(l.drafter, l.model), f(l.ttftMs, 0), `${f(l.tokensPerSecond, 1)} [${f(l.tokensPerSecondRange[0], 1)}-${f(l.tokensPerSecondRange[1], 1)}]`,
                     pct(l.acceptance), f(l.tokensPerStep), `${f(l.speedup)}x [${f(l.speedupRange[0])}-${f(l.speedupRange[1])}]`, l.greedy ?? (l.identical ? "yes" : "NO")])), "");
-        const pairs: Point[] = [];
+        const pairs: (Point & {simAccept: number; liveAccept: number; same: boolean})[] = [];
         for (const l of lives) {
-            const s = sims.find((x) => l.simKey && `${x.drafter}|${x.k}` === l.simKey && x.task === l.task && x.lang === l.lang);
-            if (s) pairs.push({x: s.predictedSpeedup, y: l.speedup, label: `${l.task} ${l.lang} ${l.drafter}`, series: l.drafter});
+            if ((l.mode ?? "greedy") !== "greedy") continue; // the simulation replays greedy outputs
+            // prefer the simulation of the very same inputs; else the cell's simulation over all recorded inputs
+            const s = l.simulated ?? (() => {
+                const x = sims.find((x) => l.simKey && `${x.drafter}|${x.k}` === l.simKey && x.task === l.task && x.lang === l.lang && x.model === l.model);
+                return x && {speedup: x.predictedSpeedup, acceptance: x.acceptance};
+            })();
+            if (s) pairs.push({x: s.speedup, y: l.speedup, label: `${l.task} ${l.lang} ${label(l.drafter, l.model)}`, series: l.drafter,
+                simAccept: s.acceptance, liveAccept: l.acceptance, same: !!l.simulated});
         }
         if (pairs.length) {
             charts.push({name: "simulated-vs-live", svg: scatter("Simulated against live speed-up", pairs, {xLabel: "simulated (x)", yLabel: "live (x)", diagonal: true})});
-            md.push("Simulated against live (same cells):", "", markdownTable(["cell", "simulated", "live", "difference"],
-                pairs.map((p) => [p.label, f(p.x) + "x", f(p.y) + "x", pct((p.y - p.x) / p.y)])), "");
+            md.push("Simulated against live (same cells; \"same inputs\": the simulation replayed exactly the live inputs):", "",
+                markdownTable(["cell", "inputs", "accept sim.", "accept live", "speed-up sim.", "speed-up live", "difference"],
+                    pairs.map((p) => [p.label, p.same ? "same inputs" : "all recorded", pct(p.simAccept), pct(p.liveAccept), f(p.x) + "x", f(p.y) + "x", pct((p.y - p.x) / p.y)])), "");
         }
     }
+
+    if (models.size > 1) md.push(...formatSection(costs, quality, sims, lives), "");
 
     if (quality.length) {
         md.push("## Quality", "", markdownTable(["task", "lang", "model", "chrF", "output in the requested language", "n"],
@@ -144,4 +182,37 @@ function toHtml(title: string, md: string, charts: {name: string; svg: string}[]
 <style>body{font-family:sans-serif;max-width:1200px;margin:2em auto;padding:0 1em}table{border-collapse:collapse;margin:1em 0;font-size:13px}td,th{border:1px solid #ccc;padding:3px 6px;text-align:right}th{background:#f3f3f3}td:first-child,td:nth-child(2),td:nth-child(3){text-align:left}figure{margin:1em 0}</style></head><body>
 ${out.join("\n")}
 </body></html>`;
+}
+
+const shortModel = (m: string) => /q4_0/i.test(m) ? "Q4_0" : /q4_k_m/i.test(m) ? "Q4_K_M" : m.replace(/\.gguf$/, "");
+
+/**
+ * The target format as a dimension: the same model in several quantizations side by side: decode step and batch
+ * costs, plain decoding speed, the cost-aware cascade's simulated speed-up, and quality (chrF of translations,
+ * output-language rate), so the numbers decide the default.
+ */
+function formatSection(costs: CostResult[], quality: QualityResult[], sims: SimResult[], lives: LiveResult[]): string[] {
+    const mean = (a: number[]) => { const v = a.filter(Number.isFinite); return v.length ? v.reduce((x, y) => x + y, 0) / v.length : NaN; };
+    // compare on the same cells: the (task, language) pairs every format has, and the live cells every format ran
+    const models = [...new Set(costs.map((c) => c.model))];
+    const common = <T extends {task: string; lang: string; model?: string}>(xs: T[]) => {
+        const key = (x: T) => `${x.task}|${x.lang}`;
+        const keep = new Set([...new Set(xs.map(key))].filter((k) => models.every((m) => xs.some((x) => x.model === m && key(x) === k))));
+        return xs.filter((x) => keep.has(key(x)));
+    };
+    const qualityC = common(quality), cascadeC = common(sims.filter((s) => s.k === "adaptive" && s.drafter === "cascade"));
+    const livesC = common(lives.filter((l) => (l.mode ?? "greedy") === "greedy" && (l.drafter === "none" || l.drafter === "cascade")));
+    const rows = costs.map((c) => {
+        const q = qualityC.filter((x) => x.model === c.model);
+        const plain = livesC.filter((l) => l.model === c.model && l.drafter === "none");
+        const cascade = cascadeC.filter((s) => s.model === c.model);
+        const liveCascade = livesC.filter((l) => l.model === c.model && l.drafter === "cascade");
+        return [shortModel(c.model), f(c.ms[1], 1), [2, 4, 8].map((n) => f(c.ms[n] / c.ms[1])).join(" / "),
+            plain.length ? f(mean(plain.map((l) => l.tokensPerSecond)), 1) : f(1000 / c.ms[1], 1) + " (1/step)",
+            f(mean(cascade.map((s) => s.predictedSpeedup))) + "x", liveCascade.length ? f(mean(liveCascade.map((l) => l.speedup))) + "x" : "-",
+            f(mean(q.filter((x) => x.task === "translate").map((x) => x.chrF ?? NaN)), 1),
+            pct(mean(q.map((x) => x.outputLanguageRate ?? NaN))), String(new Set(q.map((x) => x.lang)).size)];
+    });
+    return ["## Target format", "", "The same target in each quantization, measured in the same way on the same machine (means over the task and language cells that every format has):", "",
+        markdownTable(["format", "step ms", "batch 2 / 4 / 8 (x step)", "plain tok/s", "cascade cost-aware (sim.)", "cascade (live)", "chrF (translate)", "output in requested language", "languages"], rows)];
 }

@@ -9,22 +9,29 @@ export interface RunOutcome {
     stats: StatsSnapshot;
 }
 
-/** One way of generating greedily: plain decoding, one of our drafters, or a peer. */
+/** Sampling for a live run (the benchmark's sampling mode); absent: greedy. */
+export interface RunSampling {
+    temperature: number;
+    seed: number;
+}
+
+/** One way of generating: plain decoding, one of our drafters, or a peer; greedy unless `sampling` is given. */
 export interface Runner {
     readonly id: string;
-    run(c: BenchCase, maxTokens: number): Promise<RunOutcome>;
+    run(c: BenchCase, maxTokens: number, sampling?: RunSampling): Promise<RunOutcome>;
     dispose(): Promise<void>;
 }
 
 /**
  * Our generation path: Engine.generate with the drafter for the case's language (undefined = plain decoding)
- * and a fresh policy per run (so no run learns from another).
+ * and the policy `policy()` gives for each run (a fixed-k policy, or the engine's shared cost-aware one).
  */
 export class EngineRunner implements Runner {
     constructor(readonly id: string, private readonly engine: Engine, private readonly drafterFor: (lang: string) => Drafter | undefined,
-        private readonly policy: () => Promise<DraftPolicy | undefined> = async () => undefined) {}
-    async run(c: BenchCase, maxTokens: number): Promise<RunOutcome> {
-        const r = await this.engine.generate(c.prompt, this.drafterFor(c.lang), {maxTokens, k: 0, adaptive: false, policy: await this.policy()});
+        private readonly policy: (c: BenchCase) => Promise<DraftPolicy | undefined> = async () => undefined) {}
+    async run(c: BenchCase, maxTokens: number, sampling?: RunSampling): Promise<RunOutcome> {
+        const r = await this.engine.generate(c.prompt, this.drafterFor(c.lang), {maxTokens, k: 0, adaptive: false, policy: await this.policy(c), profile: `${c.task}:${c.lang}`,
+            sampling: sampling && {temperature: sampling.temperature, seed: sampling.seed}});
         return {tokens: r.tokens, stats: r.stats};
     }
     async dispose(): Promise<void> {}

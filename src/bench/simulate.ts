@@ -1,4 +1,5 @@
 import type {CostCurve, DraftPolicy} from "../core/policy";
+import type {Proposal} from "../drafters/drafter";
 import {Stats} from "../core/stats";
 import type {Drafter} from "../drafters/drafter";
 
@@ -17,6 +18,7 @@ export function simulate(prompt: readonly number[], recorded: readonly number[],
     let i = 0;
     while (i < output.length) {
         const t0 = performance.now();
+        if (policy instanceof OraclePolicy) policy.future = output.slice(i, i + policy.maxK);
         const want = policy.budget(drafter);
         const proposal = want > 0 ? drafter.propose(context, want) : {tokens: []};
         if (proposal instanceof Promise) throw new Error(`${drafter.name}: simulation needs a synchronous drafter`);
@@ -35,4 +37,25 @@ export function simulate(prompt: readonly number[], recorded: readonly number[],
         i += emitted;
     }
     return stats;
+}
+
+/**
+ * The best any policy could do with a drafter's proposals (simulation only): it knows the target's next tokens,
+ * so it verifies exactly the prefix of the proposal that will be accepted, cut where the cost curve says a batch
+ * stops paying, and never verifies a draft that fails. The gap between it and the cost-aware policy is what a
+ * better policy could still win; the gap between it and 1.0 is what the drafter can give on this machine at all.
+ */
+export class OraclePolicy implements DraftPolicy {
+    future: readonly number[] = [];
+    constructor(readonly cost: CostCurve, readonly maxK = 8) {}
+    budget(): number { return this.maxK; }
+    trim(_d: unknown, p: Proposal): number {
+        let a = 0;
+        while (a < Math.min(this.maxK, p.tokens.length) && a < this.future.length && p.tokens[a] === this.future[a]) a++;
+        let best = 0, rate = 1 / this.cost.at(1);
+        for (let n = 1; n <= a; n++) if ((n + 1) / this.cost.at(n + 1) > rate) { rate = (n + 1) / this.cost.at(n + 1); best = n; }
+        return best;
+    }
+    observe(): void {}
+    describe(): string { return `oracle (k <= ${this.maxK})`; }
 }

@@ -2,7 +2,7 @@ import {CostAwarePolicy, CostCurve, FixedPolicy, type DraftPolicy} from "../core
 import {acceptanceByPosition, acceptanceRate, draftMsPerToken, leviathanBound, speedup, tokensPerSecond, tokensPerStep, verifyMsPerStep, Stats, type StatsSnapshot} from "../core/stats";
 import type {Drafter} from "../drafters/drafter";
 import type {Recording} from "./record";
-import {simulate} from "./simulate";
+import {OraclePolicy, simulate} from "./simulate";
 
 /** A drafter configuration to replay: `make` builds a fresh drafter for a language (undefined: not available). */
 export interface SimDrafter {
@@ -15,13 +15,15 @@ export interface SimDrafter {
 
 export interface SimResult {
     kind: "sim";
+    /** target model file (set by the benchmark; absent in older results) */
+    model?: string;
     task: string;
     lang: string;
     drafter: string;
     drafterKind: string;
     params?: Record<string, unknown>;
     policy: string;
-    k: number | "adaptive";
+    k: number | "adaptive" | "oracle";
     stats: StatsSnapshot;
     acceptance: number;
     acceptanceByPosition: number[];
@@ -38,7 +40,7 @@ export interface SimResult {
  * Replays every recording of each (task, language) against every drafter and draft length; the speed-up is
  * predicted from the measured cost curve and the measured drafting time, against the same replay without drafts.
  */
-export function sweep(recordings: Recording[], drafters: SimDrafter[], ks: (number | "adaptive")[], curvePoints: Record<number, number>,
+export function sweep(recordings: Recording[], drafters: SimDrafter[], ks: (number | "adaptive" | "oracle")[], curvePoints: Record<number, number>,
     onProgress?: (done: number, total: number, note: string) => void): SimResult[] {
     const groups = new Map<string, Recording[]>();
     for (const r of recordings) {
@@ -57,14 +59,14 @@ export function sweep(recordings: Recording[], drafters: SimDrafter[], ks: (numb
             for (const k of ks) {
                 onProgress?.(++done, total, `${task} ${lang} ${sd.id} k=${k}`);
                 if (!drafter) continue;
-                const s = run(recs, drafter, () => k === "adaptive" ? new CostAwarePolicy(new CostCurve(curvePoints), 8) : new FixedPolicy(k), curvePoints);
+                const s = run(recs, drafter, () => k === "adaptive" ? new CostAwarePolicy(new CostCurve(curvePoints), 8) : k === "oracle" ? new OraclePolicy(new CostCurve(curvePoints), 8) : new FixedPolicy(k), curvePoints);
                 const a = acceptanceRate(s), cost = new CostCurve(curvePoints), draft = Number.isNaN(draftMsPerToken(s)) ? 0 : draftMsPerToken(s);
-                const kk = k === "adaptive" ? bestK(a, cost, draft) : k;
+                const kk = typeof k === "number" ? k : bestK(a, cost, draft);
                 // the cost-aware policy may also decline to draft (k = 0), so its bound is never below plain decoding
                 const lev = Number.isNaN(a) ? 1 : leviathanBound(a, kk, cost.at(1), cost.at(kk + 1), draft);
-                const bound = k === "adaptive" ? Math.max(1, lev) : lev;
+                const bound = typeof k === "number" ? lev : Math.max(1, lev);
                 const sp = speedup(s, plain);
-                results.push({kind: "sim", task, lang, drafter: sd.id, drafterKind: sd.kind, params: sd.params, policy: k === "adaptive" ? "cost-aware" : "fixed", k,
+                results.push({kind: "sim", task, lang, drafter: sd.id, drafterKind: sd.kind, params: sd.params, policy: k === "adaptive" ? "cost-aware" : k === "oracle" ? "oracle" : "fixed", k,
                     stats: s.snapshot(), acceptance: a, acceptanceByPosition: acceptanceByPosition(s), tokensPerStep: tokensPerStep(s),
                     draftMsPerToken: draft, verifyMsPerStep: verifyMsPerStep(s), tokensPerSecond: tokensPerSecond(s), predictedSpeedup: sp,
                     bound, boundFraction: sp / bound});

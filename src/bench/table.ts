@@ -7,17 +7,21 @@ const range = (a: number[], d = 2) => {
     return s.length ? `${f(median(s), d)} [${f(Math.min(...s), d)}-${f(Math.max(...s), d)}]` : "-";
 };
 
-export const TABLE_HEADER = ["task", "lang", "drafter", "TTFT ms", "tok/s (median [min-max])", "accept", "tok/step", "speed-up (median [min-max])", "greedy ="];
+export const TABLE_HEADER = ["task", "lang", "mode", "drafter", "TTFT ms", "tok/s (median [min-max])", "accept", "tok/step", "speed-up (median [min-max])", "greedy ="];
 
 /** Rows of the live table, metrics from src/core/stats only. */
 export function tableRows(cells: CellSummary[]): string[][] {
-    return cells.map((c) => [c.task, c.lang, c.runner, f(median(c.ttftMs), 0), range(c.tps, 1),
+    return cells.map((c) => [c.task, c.lang, c.mode, c.runner, f(median(c.ttftMs), 0), range(c.tps, 1),
         Number.isNaN(acceptanceRate(c.stats)) ? "-" : `${(acceptanceRate(c.stats) * 100).toFixed(0)}%`,
         c.runner.startsWith("nlc-") ? "-" : f(tokensPerStep(c.stats)), range(c.speedups), greedyCell(c)]);
 }
 
-/** "yes" (token-identical), "yes, n near-ties (gap <= g)" (quantized rounding at near-tied candidates), or "NO". */
-export function greedyCell(c: Pick<CellSummary, "identical" | "nearTies" | "maxGap">): string {
+/**
+ * "yes" (token-identical), "yes, n near-ties (gap <= g)" (quantized rounding at near-tied candidates), or "NO";
+ * "sampled" in the sampling mode (not compared: losslessness under sampling is a statistical test, not a benchmark).
+ */
+export function greedyCell(c: Pick<CellSummary, "identical" | "nearTies" | "maxGap"> & {mode?: string}): string {
+    if (c.mode && c.mode !== "greedy") return "sampled";
     if (!c.identical) return "NO";
     return c.nearTies ? `yes, ${c.nearTies} near-tie${c.nearTies > 1 ? "s" : ""} (gap <= ${c.maxGap.toFixed(3)})` : "yes";
 }

@@ -4,7 +4,8 @@ import path from "node:path";
 import {PolyspecError} from "../core/errors";
 import {LANGUAGES} from "../core/languages";
 import {FixedPolicy} from "../core/policy";
-import {acceptanceRate, chrF, tokensPerStep} from "../core/stats";
+import {createLanguageIdentifier} from "../core/langid";
+import {acceptanceRate, chrF, outputLanguageRate, tokensPerStep} from "../core/stats";
 import {loadCases} from "../bench/cases";
 import {BenchDrafters} from "../bench/drafters";
 import {median, runLive, summarize, type BenchCase} from "../bench/live";
@@ -29,8 +30,10 @@ import {sigintCancel} from "./signals";
 
 const USAGE = `polyspec bench [--record] [--simulate] [--live] [--quick] [--model M] [--langs de,zh,...] [--live-langs de,zh,ru]
   [--translations N] [--stories N] [--prompts N] [--reps N] [--max-tokens N] [--sweep-langs de] [--no-draft-model] [--no-peers]
-  [--out RESULTS.jsonl] [--report DIR] [--json]
-  no mode flag: record + simulate + live. --quick: one language, few prompts (a few minutes end to end).`;
+  [--temperature T] [--live-all] [--out RESULTS.jsonl] [--report DIR] [--json]
+  no mode flag: record + simulate + live. --quick: one language, few prompts (a few minutes end to end).
+  live runs are greedy, then sampled at --temperature (default 0.7; 0 = greedy only; --quick: greedy only);
+  --live-all adds the task-split and self-distilled n-gram tables to the live runs (they are always simulated).`;
 
 /**
  * The drafter comparison across languages and tasks (docs/benchmarks.md):
@@ -44,7 +47,7 @@ export async function run(argv: string[]): Promise<void> {
         record: {type: "boolean"}, simulate: {type: "boolean"}, live: {type: "boolean"}, quick: {type: "boolean"},
         model: {type: "string"}, langs: {type: "string"}, "live-langs": {type: "string"}, translations: {type: "string"}, stories: {type: "string"},
         prompts: {type: "string"}, reps: {type: "string"}, "max-tokens": {type: "string"}, "sweep-langs": {type: "string"},
-        "no-draft-model": {type: "boolean"}, "no-peers": {type: "boolean"}, out: {type: "string"}, report: {type: "string"}, json: {type: "boolean"},
+        "no-draft-model": {type: "boolean"}, "no-peers": {type: "boolean"}, temperature: {type: "string"}, "live-all": {type: "boolean"}, out: {type: "string"}, report: {type: "string"}, json: {type: "boolean"},
         help: {type: "boolean", short: "h"},
     }, USAGE);
     if (v.help) { console.log(USAGE); return; }
@@ -61,6 +64,8 @@ export async function run(argv: string[]): Promise<void> {
     const nLive = intFlag(v.prompts, "prompts", 2, 1, 50);
     const reps = intFlag(v.reps, "reps", 3, 1, 20);
     const maxTokens = intFlag(v["max-tokens"], "max-tokens", quick ? 48 : 64, 4, 1024);
+    const temperature = v.temperature === undefined ? (quick ? 0 : 0.7) : Number(v.temperature);
+    if (!(temperature >= 0 && temperature <= 2)) throw new PolyspecError(`--temperature must be a number from 0 (greedy only) to 2, got "${v.temperature}"`, "E_USAGE");
     const draftModel = !v["no-draft-model"] && !quick;
     const peers = !v["no-peers"];
     const cancel = sigintCancel();
@@ -73,6 +78,7 @@ export async function run(argv: string[]): Promise<void> {
     fs.mkdirSync(benchDir, {recursive: true});
     const out = v.out ?? path.join(benchDir, `results-${sig.modelSha256.slice(0, 12)}-${new Date().toISOString().replace(/[:.]/g, "-")}.jsonl`);
     const results: ResultRecord[] = [];
+    const mismatches: string[] = [];
     const emit = (r: ResultRecord) => { results.push(r); fs.appendFileSync(out, JSON.stringify({...r, signature: sig}) + "\n"); };
     const disposables: (() => Promise<void>)[] = [];
     try {
@@ -97,11 +103,14 @@ export async function run(argv: string[]): Promise<void> {
             recordings = await recordOutputs(engine, cases, {file: recFile, maxTokens, cancel, onProgress: (d, t, n) => bar.update(d, cases.length + distill.length, n)});
             distilled = await recordOutputs(engine, distill, {file: recFile, maxTokens: 96, cancel, onProgress: (d, t, n) => bar.update(cases.length + d, cases.length + distill.length, n)});
             bar.done(`recorded ${recordings.length + distilled.length} outputs (${recFile})`);
+            const langId = createLanguageIdentifier();
+            await langId.ready();
             for (const lang of langs) for (const task of ["translate", "story"]) {
                 const rs = recordings.filter((r) => r.lang === lang && r.task === task);
                 if (!rs.length) continue;
                 const refs = rs.filter((r) => r.reference);
-                emit({kind: "quality", task, lang, model: sig.model, n: rs.length, chrF: refs.length ? chrF(refs.map((r) => r.text), refs.map((r) => r.reference!)) : undefined});
+                emit({kind: "quality", task, lang, model: sig.model, n: rs.length, chrF: refs.length ? chrF(refs.map((r) => r.text), refs.map((r) => r.reference!)) : undefined,
+                    outputLanguageRate: langId.supports(lang) ? outputLanguageRate(rs.map((r) => langId.identify(r.text)?.code), lang) : undefined});
             }
         }
         // drafters
@@ -127,16 +136,16 @@ export async function run(argv: string[]): Promise<void> {
             }
             const ts = Date.now();
             const bar = new ProgressBar("simulate", 1, " cells");
-            sims = sweep(recordings, simDrafters, [1, 2, 3, 4, 6, 8, "adaptive"], curve, (d, t, n) => bar.update(d, t, n));
+            sims = sweep(recordings, simDrafters, [1, 2, 3, 4, 6, 8, "adaptive", "oracle"], curve, (d, t, n) => bar.update(d, t, n));
             bar.done(`simulated ${sims.length} cells in ${((Date.now() - ts) / 1000).toFixed(1)} s`);
-            for (const s of sims) emit(s);
+            for (const s of sims) emit({...s, model: sig.model});
         }
         // 3. live
         if (modes.live) {
             const liveCases: BenchCase[] = [];
             for (const lang of liveLangs) for (const task of ["translate", "story"] as const) liveCases.push(...await loadCases(task, lang, nLive).catch(skip(log)));
             const best = (id: string, task: string, lang: string) => {
-                const c = sims.filter((s) => s.drafter === id && s.task === task && s.lang === lang && s.k !== "adaptive").sort((a, b) => b.predictedSpeedup - a.predictedSpeedup)[0];
+                const c = sims.filter((s) => s.drafter === id && s.task === task && s.lang === lang && typeof s.k === "number").sort((a, b) => b.predictedSpeedup - a.predictedSpeedup)[0];
                 return c ? c.k as number : 2;
             };
             const kFor = new Map<string, number>();
@@ -150,13 +159,15 @@ export async function run(argv: string[]): Promise<void> {
             const lookup = new LookupDrafter();
             runners.push(bestRunner("lookup", () => lookup));
             runners.push(bestRunner("ngram-mono", (l) => bd.drafter(bd.file(`mono|${l}`))));
-            for (const kind of quick ? [] : ["task", "self"]) // only where every live language has that table
+            // the task-split and self-distilled tables are compared in the simulation (live with --live-all: the
+            // default live subset keeps to the main drafters to stay within its time budget)
+            for (const kind of v["live-all"] ? ["task", "self"] : []) // only where every live language has that table
                 if (liveLangs.every((l) => bd.file(`${kind}|${l}`))) runners.push(bestRunner(`ngram-${kind}`, (l) => bd.drafter(bd.file(`${kind}|${l}`))));
             const cascades = new Map<string, CascadeDrafter>();
             runners.push(new EngineRunner("cascade", engine, (l) => {
                 if (!cascades.has(l)) { const n = bd.drafter(bd.file(`mono|${l}`)); cascades.set(l, new CascadeDrafter(n ? [new LookupDrafter(), n] : [new LookupDrafter()])); }
                 return cascades.get(l);
-            }, () => engine.policy(8)));
+            }, (c) => engine.policy(8, `${c.task}:${c.lang}`)));
             if (draftModel) {
                 const dm = await DraftModelDrafter.open(DEFAULT_DRAFT, engine.model);
                 disposables.push(() => dm.dispose());
@@ -167,17 +178,38 @@ export async function run(argv: string[]): Promise<void> {
             disposables.push(...runners.map((r) => () => r.dispose()));
             const bar = new ProgressBar("live", 1, " runs");
             const records = await runLive(liveCases, runners, {reps, maxTokens, baseline: "none", cancel, mustMatch: (id) => !id.startsWith("nlc-"),
-                explain: (c, ref, got) => divergence(engine, c.prompt, ref, got),
+                explain: (c, ref, got) => divergence(engine, c.prompt, ref, got), onMismatch: (m) => { mismatches.push(m); log(`MISMATCH: ${m}`); },
                 onProgress: (d, t, n) => bar.update(d, t, n)});
-            bar.done(`${records.length} live runs`);
+            bar.done(`${records.length} live runs (greedy)`);
+            // sampling at one temperature: plain decoding, context lookup, the cascade and the input-lookup peer
+            if (temperature > 0) {
+                const sampled = runners.filter((r) => ["none", "lookup", "cascade", "nlc-input-lookup"].includes(r.id));
+                const sbar = new ProgressBar("live", 1, " runs");
+                records.push(...await runLive(liveCases, sampled, {reps, maxTokens, baseline: "none", cancel, mustMatch: () => false, temperature,
+                    onProgress: (d, t, n) => sbar.update(d, t, n)}));
+                sbar.done(`${records.length} live runs (greedy and T=${temperature})`);
+            }
             const cells = summarize(records, "none");
+            // the simulation of exactly the live inputs (each replayed `reps` times in a row with one policy, as the
+            // engine's policy is shared across runs): for the simulated-against-live check of the same cells
+            const simDrafters = bd.simDrafters();
+            const simulated = (runner: string, task: string, lang: string, k: number | "adaptive") => {
+                const ids = new Set(liveCases.filter((c) => c.task === task && c.lang === lang).map((c) => c.id));
+                const recs = recordings.filter((r) => r.task === task && r.lang === lang && ids.has(r.id) && r.maxTokens === maxTokens);
+                const sd = simDrafters.find((d) => d.id === runner);
+                if (!sd || recs.length !== ids.size) return undefined;
+                const r = sweep(Array.from({length: reps}, () => recs).flat(), [sd], [k], curve)[0];
+                return r && {speedup: r.predictedSpeedup, acceptance: r.acceptance};
+            };
             for (const c of cells) {
                 const k = kFor.get(`${c.runner}|${c.task}|${c.lang}`);
-                const live: LiveResult = {kind: "live", task: c.task, lang: c.lang, drafter: c.runner + (k ? ` k=${k}` : ""),
+                const sim = c.mode !== "greedy" ? undefined : k ? simulated(c.runner, c.task, c.lang, k) : c.runner === "cascade" ? simulated("cascade", c.task, c.lang, "adaptive") : undefined;
+                const live: LiveResult = {kind: "live", task: c.task, lang: c.lang, mode: c.mode, model: sig.model, drafter: c.runner + (k ? ` k=${k}` : ""),
                     simKey: k ? `${c.runner}|${k}` : c.runner === "cascade" ? "cascade|adaptive" : undefined,
                     tokensPerSecond: median(c.tps), tokensPerSecondRange: [Math.min(...c.tps), Math.max(...c.tps)],
                     speedup: median(c.speedups), speedupRange: [Math.min(...c.speedups), Math.max(...c.speedups)],
-                    acceptance: acceptanceRate(c.stats), tokensPerStep: c.runner.startsWith("nlc-") ? NaN : tokensPerStep(c.stats), ttftMs: median(c.ttftMs), identical: c.identical, greedy: greedyCell(c), reps};
+                    acceptance: acceptanceRate(c.stats), tokensPerStep: c.runner.startsWith("nlc-") ? NaN : tokensPerStep(c.stats), ttftMs: median(c.ttftMs), identical: c.identical, greedy: greedyCell(c), reps,
+                    simulated: sim};
                 emit(live);
             }
             if (!v.json) console.log("\n" + textTable(TABLE_HEADER, tableRows(cells)));
@@ -185,6 +217,8 @@ export async function run(argv: string[]): Promise<void> {
         const report = writeReport(results, v.report ?? path.join(benchDir, "report"), `Polyspec benchmark: ${sig.model}`);
         log(`\nresults: ${out}\nreport: ${report.markdown} and ${report.html}\ntotal ${((Date.now() - t0) / 60000).toFixed(1)} min on ${os.cpus()[0]?.model}`);
         if (v.json) console.log(JSON.stringify({results: out, report}));
+        // the results and the report are written first (the cells say "NO"), then the run fails
+        if (mismatches.length) throw new PolyspecError(`${mismatches.length} greedy mismatch(es) that are not near-ties (a speculation bug, or numerical drift larger than a near-tie):\n  ${mismatches.join("\n  ")}`);
     } finally {
         cancel.dispose();
         for (const d of disposables) await d().catch(() => {});

@@ -41,7 +41,7 @@ export async function run(argv: string[]): Promise<void> {
         const ngram = loadNgramDrafter(file, engine.model);
         const curve = await engine.costCurve();
         console.error(`cost curve: decode step ${curve.at(1).toFixed(1)} ms; batch of 2 = ${(curve.at(2) / curve.at(1)).toFixed(2)} steps, of 4 = ${(curve.at(4) / curve.at(1)).toFixed(2)}`);
-        const shared = await engine.policy(8);
+        const shared = await engine.policy(8, `translate:${lang}`);
         const setups: {id: string; drafter?: Drafter; policy: () => FixedPolicy | CostAwarePolicy; show: boolean}[] = [
             {id: "none", policy: () => new FixedPolicy(0), show: true},
             {id: "lookup k=2", drafter: new LookupDrafter(), policy: () => new FixedPolicy(2), show: false},
@@ -59,7 +59,7 @@ export async function run(argv: string[]): Promise<void> {
                     onText: s.show ? (d) => process.stdout.write(d) : undefined});
                 if (s.id === "none") reference = r.tokens;
                 const div = await divergence(engine, translationPrompt(text, lang), reference, r.tokens);
-                records.push({task: "translate", lang, case: String(i), runner: s.id, rep: 0, stats: r.stats, tokens: r.tokens, identical: !div, divergence: div});
+                records.push({task: "translate", lang, case: String(i), runner: s.id, rep: 0, mode: "greedy", stats: r.stats, tokens: r.tokens, identical: !div, divergence: div});
             }
             process.stdout.write("\n");
         }

@@ -40,7 +40,7 @@ export async function run(argv: string[]): Promise<void> {
     const cancel = sigintCancel();
     try {
         const drafter = await createDrafter(v.drafter ?? "none", engine.model, {ngram: v.ngram, draftModel: v["draft-model"]});
-        const r = await engine.generate(prompt, drafter, {maxTokens, k, adaptive: !v["fixed-k"], sampling, cancel,
+        const r = await engine.generate(prompt, drafter, {maxTokens, k, adaptive: !v["fixed-k"], sampling, cancel, profile: `${task}:${v.lang ?? "any"}`,
             onText: v.json ? undefined : (d) => process.stdout.write(d)});
         await drafter?.dispose?.();
         const s = r.stats;

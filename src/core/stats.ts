@@ -105,6 +105,15 @@ export const leviathanBound = (a: number, k: number, stepMs: number, verifyMs: n
     expectedTokensPerStep(a, k) * stepMs / (verifyMs + k * draftMs);
 
 /** Compact one-line summary for the CLI and the status bar. */
+/**
+ * Output-language rate: the share of outputs identified (src/core/langid.ts) as the language asked for, among the
+ * outputs that could be identified (`undefined` = too short or an unsupported language: left out). NaN when none.
+ */
+export function outputLanguageRate(identified: readonly (string | undefined)[], lang: string): number {
+    const known = identified.filter((c): c is string => c !== undefined);
+    return known.length ? known.filter((c) => c === lang).length / known.length : NaN;
+}
+
 export function summary(s: S): string {
     const a = acceptanceRate(s);
     return `${s.tokens} tok, ${tokensPerSecond(s).toFixed(1)} tok/s, ${tokensPerStep(s).toFixed(2)} tok/step` +

@@ -6,7 +6,11 @@ export interface ChatMessage {
     content: string;
 }
 
-/** What to generate: chat messages (instruction models) or raw text to continue (base models). */
+/**
+ * What to generate: chat messages (instruction models) or raw text to continue (base models).
+ * A last assistant message is left open: the model continues it (used to make the model continue a text rather
+ * than answer about it).
+ */
 export type PromptSpec = {messages: ChatMessage[]} | {text: string};
 
 const SYSTEM = "You are a careful literary translator and writer.";
@@ -20,11 +24,17 @@ export function translationPrompt(text: string, lang: string): PromptSpec {
     ]};
 }
 
-/** Story continuation in language X: the model writes the next sentences of `text`. */
+/**
+ * Story continuation in language X: the model writes the next sentences of `text`. The text is the opening of the
+ * assistant's own reply (left open), so the model continues it: asked to "continue this story" in a user turn, a
+ * small instruction model mostly repeats the text instead (measured: most Wesnoth prompts came back nearly
+ * verbatim, which made prompt lookup look far better than it is on real continuation).
+ */
 export function storyPrompt(text: string, lang: string): PromptSpec {
     const name = languageByCode(lang).name;
     return {messages: [
         {role: "system", content: SYSTEM},
-        {role: "user", content: `Continue this story in ${name}. Write only the next few sentences of the story, in ${name}, without any comment.\n\n${text}`},
+        {role: "user", content: `Write a story in ${name} that begins with these words. Write in ${name} only, without any comment.`},
+        {role: "assistant", content: text},
     ]};
 }

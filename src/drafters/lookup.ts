@@ -5,8 +5,12 @@ import type {Drafter, Proposal, ProposeOptions} from "./drafter";
  * For the longest suffix of the context (maxMatch down to minMatch tokens) that occurred before, it proposes the
  * tokens that followed its most recent earlier occurrence, one token at a time (so a proposal can follow a
  * repeated passage for as long as it keeps matching).
- * Confidence of a proposed token = (occurrences of the suffix followed by that token + 1) / (occurrences + 2)
- * (Laplace: one earlier occurrence gives 2/3).
+ * Confidence of a proposed token, for a suffix of m tokens that occurred `total` times, `agree` of them followed by
+ * that token: (agree + m/2) / (total + m/2 + 1), Laplace smoothing whose prior grows with the match length (one
+ * earlier occurrence of 2 tokens gives 2/3, of 12 tokens 7/8): a longer repeated passage is more likely to go on.
+ * Measured on the benchmark's recorded outputs: after a match of 5 or more tokens the next token was right 91-100%
+ * of the time, after 2-4 tokens 25-75%. The cost-aware policy learns the real rate per confidence bin; this
+ * ordering is what lets it tell the two apart.
  *
  *   context = [7 8 9 4 | 7 8]   minMatch 2  ->  suffix [7 8] occurred at 0..1, followed by 9  ->  propose [9 4 7 ...]
  *
@@ -20,7 +24,7 @@ export class LookupDrafter implements Drafter {
     private indexedLen = 0;
     private tail: number[] = [];
 
-    constructor(readonly minMatch = 2, readonly maxMatch = 4) {
+    constructor(readonly minMatch = 2, readonly maxMatch = 12) {
         if (minMatch < 1 || maxMatch < minMatch) throw new Error("lookup drafter: need 1 <= minMatch <= maxMatch");
     }
 
@@ -54,7 +58,7 @@ export class LookupDrafter implements Drafter {
                 if (token < 0) token = seq[e];
                 if (seq[e] === token) agree++;
             }
-            if (token >= 0) return {token, confidence: (agree + 1) / (total + 2)};
+            if (token >= 0) return {token, confidence: (agree + m / 2) / (total + m / 2 + 1)};
         }
         return undefined;
     }
@@ -91,3 +95,4 @@ function same(seq: readonly number[], start: number, suffix: readonly number[]):
     for (let i = 0; i < suffix.length; i++) if (seq[start + i] !== suffix[i]) return false;
     return true;
 }
+

@@ -39,6 +39,11 @@ export interface GenerateOptions {
     stopWhen?: (text: string) => boolean;
     /** Policy override (benchmarks). */
     policy?: DraftPolicy;
+    /**
+     * What kind of request this is, e.g. "translate:de" or "story:zh": the cost-aware policy learns each drafter's
+     * acceptance per profile (a lookup match that continues a story is often wrong in a translation).
+     */
+    profile?: string;
 }
 
 export interface GenerateResult {
@@ -63,7 +68,7 @@ export interface GenerateResult {
  */
 export class Engine {
     private curve?: CostCurve;
-    private shared?: CostAwarePolicy;
+    private readonly shared = new Map<string, CostAwarePolicy>();
     private running = false;
 
     private constructor(readonly model: LoadedModel, readonly context: NLC.LlamaContext, readonly target: LlamaTarget, readonly options: EngineOptions & {threads: number}) {}
@@ -89,12 +94,15 @@ export class Engine {
     }
 
     /**
-     * The engine's cost-aware policy: one instance for the engine's lifetime, so what it learns about each drafter's
-     * acceptance (per drafter, source and confidence bin) carries over from request to request.
+     * The engine's cost-aware policy for a request profile ("translate:de", "story:zh"...): one instance per profile
+     * for the engine's lifetime, so what it learns about each drafter's acceptance (per drafter, source and
+     * confidence bin) carries over from request to request of the same kind; all share the one cost curve.
      */
-    async policy(maxK = 8): Promise<CostAwarePolicy> {
-        if (!this.shared || this.shared.maxK !== maxK) this.shared = new CostAwarePolicy(await this.costCurve(), maxK);
-        return this.shared;
+    async policy(maxK = 8, profile = "default"): Promise<CostAwarePolicy> {
+        const key = `${profile}|${maxK}`;
+        let p = this.shared.get(key);
+        if (!p) this.shared.set(key, p = new CostAwarePolicy(await this.costCurve(), maxK));
+        return p;
     }
 
     async generate(prompt: PromptSpec, drafter: Drafter | undefined, o: GenerateOptions = {}): Promise<GenerateResult> {
@@ -114,7 +122,7 @@ export class Engine {
         if (room < 1) throw new PolyspecError(`the prompt has ${tokens.length} tokens, more than the context of ${this.context.contextSize} allows: shorten the text`);
         const maxTokens = Math.min(o.maxTokens ?? 512, room);
         const k = o.k ?? 8;
-        const policy = o.policy ?? (o.adaptive === false ? new FixedPolicy(k) : await this.policy(k));
+        const policy = o.policy ?? (o.adaptive === false ? new FixedPolicy(k) : await this.policy(k, o.profile));
         drafter?.reset();
         // a cascade asks its expensive member (a draft model) for as many tokens as the policy's budget allows
         if (drafter instanceof CascadeDrafter) drafter.expensiveBudget = (d) => policy.budget(d);

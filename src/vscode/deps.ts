@@ -2,7 +2,7 @@ import type * as vscode from "vscode";
 import type {DrafterRegistry} from "./drafterRegistry";
 import type {EngineHost} from "./engineHost";
 import type {JobGate} from "./jobs";
-import type {LanguageIdentifier} from "./langid";
+import type {LanguageIdentifier} from "../core/langid";
 import type {Log} from "./log";
 import type {StatsPanel} from "./panel";
 import type {Router} from "./router";

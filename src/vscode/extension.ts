@@ -5,7 +5,7 @@ import {EngineHost} from "./engineHost";
 import type {Deps} from "./deps";
 import {InlineProvider} from "./inline";
 import {JobGate} from "./jobs";
-import {createLanguageIdentifier} from "./langid";
+import {createLanguageIdentifier} from "../core/langid";
 import {createLog} from "./log";
 import {StatsPanel} from "./panel";
 import {Router} from "./router";

@@ -88,7 +88,7 @@ export async function generateIntoEditor(d: Deps, g: EditorGeneration): Promise<
             const sub = token.onCancellationRequested(() => job.cancel.cancel());
             try {
                 return await engine.generate(g.prompt, drafter, {
-                    maxTokens: g.maxTokens, k: s.k, adaptive: true, sampling: sampling(s), cancel: job.cancel, stopWhen: g.stopWhen,
+                    maxTokens: g.maxTokens, k: s.k, adaptive: true, sampling: sampling(s), cancel: job.cancel, stopWhen: g.stopWhen, profile: `${g.task}:${g.lang}`,
                     onText: (delta) => w.append(g.filter(delta)),
                     onStats: (snap) => {
                         const now = performance.now();

@@ -48,7 +48,7 @@ export class InlineProvider implements vscode.InlineCompletionItemProvider {
             this.d.status.dispatch({type: "start", job: "inline", lang, drafter: route.label});
             const probe = new LoopDelayProbe();
             const r = await engine.generate(storyPrompt(context, lang), drafter, {
-                maxTokens: s.inlineMaxTokens, k: s.k, adaptive: true, sampling: sampling(s), cancel: job.cancel, stopWhen: lineEnded,
+                maxTokens: s.inlineMaxTokens, k: s.k, adaptive: true, sampling: sampling(s), cancel: job.cancel, stopWhen: lineEnded, profile: `story:${lang}`,
                 onStats: (snap) => {
                     const live = this.d.stats.progress("inline", lang, route.label, snap);
                     this.d.status.dispatch({type: "progress", tokens: snap.tokens, tokensPerSecond: live.tokensPerSecond, acceptance: live.acceptance});

@@ -71,3 +71,51 @@ describe("draft-model drafter", function () {
         } finally { await engine.dispose(); }
     });
 });
+
+describe("prompt rendering with the model's chat template", function () {
+    this.timeout(120_000);
+    it("opens an empty assistant turn after a user message, and leaves a last assistant message open to be continued", async function () {
+        const {LoadedModel} = await import("../../src/engine/model");
+        const {renderPrompt} = await import("../../src/engine/prompt");
+        const m = await LoadedModel.open(requireModel(this, "qwen2.5-coder-1.5b"), {vocabOnly: true});
+        try {
+            const opening = "Der Wind heulte über die Hügel.\n\n";
+            const asked = await renderPrompt(m, translationPrompt("Hello there.", "de"));
+            const story = await renderPrompt(m, storyPrompt(opening, "de"));
+            const endOfTurn = m.tokenize("<|im_end|>", true);
+            assert.equal(endOfTurn.length, 1);
+            // the user turn is closed and an assistant turn opened: the prompt ends with "<|im_start|>assistant\n"
+            assert.equal(m.detokenize(asked.slice(-3)).trim(), "assistant");
+            // the story opening is the start of the assistant's reply, not closed by an end-of-turn token
+            const tail = m.tokenize(opening);
+            assert.deepEqual(story.slice(-tail.length), tail);
+            assert.equal(story.filter((t) => t === endOfTurn[0]).length, 2, "only the system and user turns are closed");
+        } finally { await m.dispose(); }
+    });
+});
+
+describe("divergence explanation (benchmark's near-tie check)", function () {
+    this.timeout(300_000);
+    it("treats an output that ended early as the choice of a stop token, with the target's probability of stopping", async function () {
+        const {divergence} = await import("../../src/bench/divergence");
+        const engine = await Engine.create({model: requireModel(this, "smollm2-135m")});
+        try {
+            const prompt = translationPrompt("The old wizard looked at the young prince.", "de");
+            const full = (await engine.generate(prompt, undefined, {maxTokens: 24, k: 0, adaptive: false})).tokens;
+            assert.ok(full.length > 6);
+            const cut = full.slice(0, 5); // as if this run had ended its turn after 5 tokens
+            const d = (await divergence(engine, prompt, full, cut))!;
+            assert.equal(d.at, 5);
+            // the same numbers by hand: p(next token of the longer output) against p(stop) at that point
+            const {renderPrompt} = await import("../../src/engine/prompt");
+            const ctx = [...await renderPrompt(engine.model, prompt), ...cut];
+            await engine.target.prepare(ctx.slice(0, -1));
+            const [r] = await engine.target.verify([ctx[ctx.length - 1]], {distributions: true});
+            await engine.target.rollback(1);
+            const pStop = Math.max(...[...engine.target.stopTokens].map((t) => r.dist!.get(t) ?? 0));
+            assert.ok(Math.abs(d.gap - Math.abs((r.dist!.get(full[5]) ?? 0) - pStop)) < 1e-9);
+            assert.equal(d.nearTie, d.gap < 0.1);
+            assert.equal(await divergence(engine, prompt, full, full), undefined);
+        } finally { await engine.dispose(); }
+    });
+});

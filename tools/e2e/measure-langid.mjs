@@ -1,7 +1,7 @@
 // Measures npm language-identification libraries on Polyspec's held-out sets (short segments, every language
 // of src/core/languages.ts) and prints a Markdown table: accuracy over all segments, mean per-language accuracy,
 // the worst language, accuracy on segments under 40 characters, time per segment and install size.
-// The editor's choice (src/vscode/langid.ts) was made with this table; see docs/editor.md.
+// The editor's choice (src/core/langid.ts) was made with this table; see docs/editor.md.
 //
 //   node --import tsx tools/e2e/measure-langid.mjs [--per-lang 150] [--dir /tmp/langid-candidates]
 // Needs the held-out sets: node bin/polyspec.js corpus build (all languages). The candidates are installed with

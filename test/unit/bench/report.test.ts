@@ -7,7 +7,7 @@ import {writeReport, type ResultRecord} from "../../../src/bench/report";
 import {greedyCell} from "../../../src/bench/table";
 import {barChart, scatter} from "../../../src/bench/svg";
 import {CostCurve, FixedPolicy} from "../../../src/core/policy";
-import {simulate} from "../../../src/bench/simulate";
+import {OraclePolicy, simulate} from "../../../src/bench/simulate";
 import {Stats} from "../../../src/core/stats";
 import {LookupDrafter} from "../../../src/drafters/lookup";
 
@@ -21,8 +21,8 @@ describe("bench: live summaries", () => {
     it("computes per-rep speed-ups against the baseline of the same rep and counts near-ties", () => {
         const recs: RunRecord[] = [];
         for (const rep of [0, 1, 2]) {
-            recs.push({task: "story", lang: "de", case: "a", runner: "none", rep, stats: stats(50, 1000 + rep * 100), tokens: [], identical: true});
-            recs.push({task: "story", lang: "de", case: "a", runner: "lookup", rep, stats: stats(50, 800, 20, 10, 40), tokens: [], identical: rep !== 1,
+            recs.push({task: "story", lang: "de", case: "a", runner: "none", rep, mode: "greedy", stats: stats(50, 1000 + rep * 100), tokens: [], identical: true});
+            recs.push({task: "story", lang: "de", case: "a", runner: "lookup", rep, mode: "greedy", stats: stats(50, 800, 20, 10, 40), tokens: [], identical: rep !== 1,
                 divergence: rep === 1 ? {at: 7, gap: 0.02, nearTie: true} : undefined});
         }
         const cells = summarize(recs, "none");
@@ -32,6 +32,21 @@ describe("bench: live summaries", () => {
         assert.equal(l.nearTies, 1);
         assert.equal(greedyCell(l), "yes, 1 near-tie (gap <= 0.020)");
         assert.equal(greedyCell({identical: false, nearTies: 0, maxGap: 0}), "NO");
+    });
+    it("keeps greedy and sampled runs in separate cells, each against the baseline of its own mode", () => {
+        const recs: RunRecord[] = [];
+        for (const mode of ["greedy", "T=0.7"]) for (const rep of [0, 1]) {
+            recs.push({task: "story", lang: "de", case: "a", runner: "none", rep, mode, stats: stats(50, mode === "greedy" ? 1000 : 2000), tokens: [], identical: true});
+            recs.push({task: "story", lang: "de", case: "a", runner: "lookup", rep, mode, stats: stats(50, 800, 20, 10, 40), tokens: [], identical: mode === "greedy"});
+        }
+        const cells = summarize(recs, "none");
+        assert.equal(cells.length, 4);
+        const greedy = cells.find((c) => c.runner === "lookup" && c.mode === "greedy")!;
+        const sampled = cells.find((c) => c.runner === "lookup" && c.mode === "T=0.7")!;
+        assert.deepEqual(greedy.speedups, [1.25, 1.25]);
+        assert.deepEqual(sampled.speedups, [2.5, 2.5]);
+        assert.equal(greedyCell(greedy), "yes");
+        assert.equal(greedyCell(sampled), "sampled");
     });
     it("median ignores NaN", () => {
         assert.equal(median([3, NaN, 1, 2]), 2);
@@ -56,9 +71,44 @@ describe("bench: simulation", () => {
         assert.equal(stopped.steps, 3);
         assert.equal(stopped.tokens, 2);
     });
+    it("the oracle policy verifies only drafts that will be accepted, where the cost curve says they pay, and beats every fixed k", () => {
+        // a text that repeats, then departs from the repetition: fixed-k lookup wastes drafts where it departs
+        const out = [1, 2, 3, 4, 5, 1, 2, 3, 4, 6, 1, 2, 3, 7, 8, 1, 2, 9];
+        const prompt = [9, 1, 2, 3, 4, 5];
+        const cpu = new CostCurve({1: 10, 2: 16, 3: 22, 4: 28, 8: 52, 16: 100});
+        const oracle = simulate(prompt, out, new LookupDrafter(2, 3), new OraclePolicy(cpu, 8), cpu);
+        assert.equal(oracle.tokens, out.length);
+        assert.equal(oracle.accepted, oracle.drafted, "never verifies a draft that fails");
+        assert.ok(oracle.drafted > 0);
+        for (const k of [1, 2, 4, 8]) {
+            const fixed = simulate(prompt, out, new LookupDrafter(2, 3), new FixedPolicy(k), cpu);
+            assert.ok(oracle.decodeMs <= fixed.decodeMs + 1e-9, `oracle ${oracle.decodeMs} ms vs fixed k=${k} ${fixed.decodeMs} ms`);
+        }
+        // where one draft never pays (a batch of 2 costs two steps), the oracle decodes plainly
+        const dear = new CostCurve({1: 10, 2: 20, 3: 30, 4: 40, 16: 160});
+        assert.equal(simulate(prompt, out, new LookupDrafter(2, 3), new OraclePolicy(dear, 8), dear).drafted, 0);
+    });
 });
 
 describe("bench: report", () => {
+    it("puts two formats of the same target side by side: costs, plain speed, cascade speed-up and quality", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "polyspec-report-"));
+        const sim = (model: string, sp: number): ResultRecord => ({kind: "sim", model, task: "story", lang: "de", drafter: "cascade", drafterKind: "cascade", policy: "cost-aware", k: "adaptive",
+            stats: stats(100, 1000, 50, 20, 80), acceptance: 0.4, acceptanceByPosition: [0.5], tokensPerStep: 1.25, draftMsPerToken: 0.002,
+            verifyMsPerStep: 12, tokensPerSecond: 100, predictedSpeedup: sp, bound: 1.3, boundFraction: sp / 1.3});
+        const records: ResultRecord[] = [
+            {kind: "cost", model: "m-q4_k_m.gguf", ms: {1: 40, 2: 64, 4: 120, 8: 200}},
+            {kind: "cost", model: "m-q4_k_m.q4_0.gguf", ms: {1: 32, 2: 64, 4: 72, 8: 140}},
+            sim("m-q4_k_m.gguf", 1.05), sim("m-q4_k_m.q4_0.gguf", 1.12),
+            {kind: "quality", task: "translate", lang: "de", model: "m-q4_k_m.gguf", chrF: 50, outputLanguageRate: 1, n: 8},
+            {kind: "quality", task: "translate", lang: "de", model: "m-q4_k_m.q4_0.gguf", chrF: 47.5, outputLanguageRate: 0.875, n: 8},
+        ];
+        const md = fs.readFileSync(writeReport(records, dir, "Formats").markdown, "utf8");
+        assert.match(md, /## Target format/);
+        assert.match(md, /\| Q4_K_M \| 40\.0 \| 1\.60 \/ 3\.00 \/ 5\.00 \| 25\.0 \(1\/step\) \| 1\.05x \| - \| 50\.0 \| 100% \| 1 \|/);
+        assert.match(md, /\| Q4_0 \| 32\.0 \| 2\.00 \/ 2\.25 \/ 4\.38 \| 31\.3 \(1\/step\) \| 1\.12x \| - \| 47\.5 \| 88% \| 1 \|/);
+        assert.match(md, /cascade \[Q4_0\]/, "simulated rows say which format");
+    });
     it("writes Markdown tables, SVG charts and a standalone HTML page", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "polyspec-report-"));
         const sim = (drafter: string, lang: string, sp: number): ResultRecord => ({kind: "sim", task: "translate", lang, drafter, drafterKind: drafter, policy: "fixed", k: 2,

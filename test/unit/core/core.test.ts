@@ -160,6 +160,25 @@ describe("text streamer", () => {
     });
 });
 
+describe("output-language rate", () => {
+    it("is the share of identified outputs in the requested language; unidentified outputs are left out", async () => {
+        const {outputLanguageRate} = await import("../../../src/core/stats");
+        assert.equal(outputLanguageRate(["de", "de", "en", undefined], "de"), 2 / 3);
+        assert.equal(outputLanguageRate(["zh"], "de"), 0);
+        assert.ok(Number.isNaN(outputLanguageRate([undefined, undefined], "de")));
+    });
+    it("identifies real German and Chinese outputs, and a German reply to a Chinese request is counted against it", async () => {
+        const {createLanguageIdentifier} = await import("../../../src/core/langid");
+        const {outputLanguageRate} = await import("../../../src/core/stats");
+        const id = createLanguageIdentifier();
+        await id.ready();
+        const outs = ["Der alte Zauberer sah den jungen Prinzen an und sagte, dass sie die Stadt verlassen müssten.", "我们必须在兽人到来之前离开这座城市。", "Ok."];
+        const codes = outs.map((t) => id.identify(t)?.code);
+        assert.deepEqual(codes, ["de", "zh", undefined]);
+        assert.equal(outputLanguageRate(codes, "zh"), 0.5);
+    });
+});
+
 describe("chrF", () => {
     it("is 100 for identical text, 0 for disjoint, and between otherwise", async () => {
         const {chrF} = await import("../../../src/core/stats");

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import {Stats} from "../../../src/core/stats";
-import {createLanguageIdentifier} from "../../../src/vscode/langid";
+import {createLanguageIdentifier} from "../../../src/core/langid";
 import {formatLoopDelay, LoopDelayProbe} from "../../../src/vscode/loopDelay";
 import {isFromWebview, num} from "../../../src/vscode/protocol";
 import {StatsStore} from "../../../src/vscode/statsStore";

@@ -1,7 +1,7 @@
-import {LANGUAGES} from "../core/languages";
+import {LANGUAGES} from "./languages";
 
 /**
- * Language identification for the editor: which language a story is written in, and whether an output is in the
+ * Language identification for the editor and the benchmark: which language a story is written in, and whether an output is in the
  * language asked for. Adapter over eld (Efficient Language Detector, npm `eld`, Apache-2.0), chosen by measuring
  * ten npm libraries on Polyspec's held-out segments (tools/e2e/measure-langid.mjs; table in docs/editor.md):
  * eld's "small" database restricted to our languages scored 95.3% over 33 languages and 4,950 segments (93.0% on
@@ -11,7 +11,7 @@ import {LANGUAGES} from "../core/languages";
  *   "ms" is reported as "id".
  * - eld has no Galician model: Galician is never reported, and a Galician output is not checked (`supports`).
  * - The database (56 MB of heap, ~0.3 s to load) is loaded lazily, on the first identification.
- * Pure: no vscode, so it is unit-tested.
+ * Pure (no vscode, no node-llama-cpp), so it is unit-tested and shared by the editor and the benchmark.
  */
 export interface Identified {
     /** Our language code (src/core/languages.ts). */
