@@ -53,7 +53,8 @@ export function writeReport(records: ResultRecord[], outDir: string, title = "Po
     const sims = records.filter((r): r is SimResult => r.kind === "sim");
     const lives = records.filter((r): r is LiveResult & {signature?: Signature} => r.kind === "live");
     const quality = records.filter((r): r is QualityResult => r.kind === "quality");
-    const costs = records.filter((r): r is CostResult => r.kind === "cost");
+    // one cost curve per model (several results files of one model carry the same cached curve)
+    const costs = records.filter((r): r is CostResult => r.kind === "cost").filter((c, i, all) => all.findIndex((x) => x.model === c.model) === i);
     const sig = records.find((r) => r.signature)?.signature;
     // several target models (e.g. Q4_K_M and its Q4_0 requantization) in one report: label rows with the model
     const models = new Set(costs.map((c) => c.model));
