@@ -55,13 +55,14 @@ export interface LiveOptions {
     onMismatch?: (message: string) => void;
 }
 
+const fail = (message: string): never => { throw new PolyspecError(`${message}: a speculation bug`); };
+
 /**
  * Live runs: every runner on every case, `reps` times, interleaved prompt by prompt (the runner order rotates)
  * so machine noise hits all alike. One warm-up run per runner is excluded. Greedy outputs are checked against the
- * baseline: a mismatch of one of our runners fails the benchmark.
+ * baseline: a mismatch of one of our runners that is not a near-tie fails the benchmark (at once, or through
+ * `onMismatch` after all runs).
  */
-const fail = (message: string): never => { throw new PolyspecError(`${message}: a speculation bug`); };
-
 export async function runLive(cases: BenchCase[], runners: Runner[], o: LiveOptions): Promise<RunRecord[]> {
     if (!runners.some((r) => r.id === o.baseline)) throw new Error(`baseline runner ${o.baseline} missing`);
     const mode = o.temperature === undefined ? "greedy" : `T=${o.temperature}`;
@@ -142,8 +143,3 @@ export function summarize(records: RunRecord[], baseline: string): CellSummary[]
     return out;
 }
 
-export const median = (a: number[]): number => {
-    const s = a.filter((x) => !Number.isNaN(x)).sort((x, y) => x - y);
-    if (s.length === 0) return NaN;
-    return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};

@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import {throwIfCancelled, type Cancel} from "../core/errors";
 import type {Engine} from "../engine/engine";
+import {median} from "../core/stats";
 import {measure} from "../engine/costs";
 import {renderPrompt} from "../engine/prompt";
 import type {BenchCase} from "./live";
@@ -69,7 +70,7 @@ export async function recordCostCurve(engine: Engine, file: string): Promise<Rec
     const sizes = Array.from({length: 16}, (_, i) => i + 1);
     const passes: Map<number, number>[] = [];
     for (let i = 0; i < 3; i++) passes.push(await measure(engine.target, sizes));
-    const ms = Object.fromEntries(sizes.map((n) => [n, passes.map((p) => p.get(n)!).sort((a, b) => a - b)[1]]));
+    const ms = Object.fromEntries(sizes.map((n) => [n, median(passes.map((p) => p.get(n)!))]));
     fs.writeFileSync(file, JSON.stringify(ms));
     return ms;
 }

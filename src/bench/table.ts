@@ -1,5 +1,5 @@
-import {acceptanceRate, tokensPerStep} from "../core/stats";
-import {median, type CellSummary} from "./live";
+import {acceptanceRate, median, tokensPerStep} from "../core/stats";
+import type {CellSummary} from "./live";
 
 const f = (x: number, d = 2) => Number.isFinite(x) ? x.toFixed(d) : "-";
 const range = (a: number[], d = 2) => {

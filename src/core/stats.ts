@@ -104,6 +104,13 @@ export const expectedTokensPerStep = (a: number, k: number): number => a >= 1 ? 
 export const leviathanBound = (a: number, k: number, stepMs: number, verifyMs: number, draftMs: number): number =>
     expectedTokensPerStep(a, k) * stepMs / (verifyMs + k * draftMs);
 
+/** Median (the mean of the two middle values for an even count); NaN values are ignored, NaN when none. */
+export const median = (a: number[]): number => {
+    const s = a.filter((x) => !Number.isNaN(x)).sort((x, y) => x - y);
+    if (s.length === 0) return NaN;
+    return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
 /** Compact one-line summary for the CLI and the status bar. */
 /**
  * Output-language rate: the share of outputs identified (src/core/langid.ts) as the language asked for, among the

@@ -3,6 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import {CostCurve} from "../core/policy";
+import {median} from "../core/stats";
 import {cacheRoot} from "../models/cache";
 import type {LlamaTarget} from "./target";
 
@@ -41,7 +42,6 @@ export async function measure(target: LlamaTarget, sizes = SIZES): Promise<Map<n
     await time(1); await time(4); // warm-up
     const out = new Map<number, number>();
     // median of 5 (small batches, which the policy uses most) or 3: robust to a busy moment on a shared machine
-    const median = (a: number[]) => a.sort((x, y) => x - y)[a.length >> 1];
     for (const n of sizes) {
         const runs: number[] = [];
         for (let i = 0; i < (n <= 4 ? 5 : 3); i++) runs.push(await time(n));

@@ -2,13 +2,13 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import {median, summarize, type RunRecord} from "../../../src/bench/live";
+import {summarize, type RunRecord} from "../../../src/bench/live";
 import {writeReport, type ResultRecord} from "../../../src/bench/report";
 import {greedyCell} from "../../../src/bench/table";
 import {barChart, scatter} from "../../../src/bench/svg";
 import {CostCurve, FixedPolicy} from "../../../src/core/policy";
 import {OraclePolicy, simulate} from "../../../src/bench/simulate";
-import {Stats} from "../../../src/core/stats";
+import {median, Stats} from "../../../src/core/stats";
 import {LookupDrafter} from "../../../src/drafters/lookup";
 
 const stats = (tokens: number, decodeMs: number, drafted = 0, accepted = 0, steps = tokens) => {
