@@ -25,6 +25,8 @@ export interface RunRecord {
     mode: string;
     stats: StatsSnapshot;
     tokens: number[];
+    /** The stop token that ended the output, when the runner reports it (replay needs it: that step verified it). */
+    stopToken?: number;
     /** Token-identical to the baseline's greedy output for the same case. */
     identical: boolean;
     /** When not identical: where, and whether it is a near-tie in the target's distribution (see divergence.ts). */
@@ -53,6 +55,11 @@ export interface LiveOptions {
      * throws at once; with it the runs go on (the caller writes the results, marks the cell "NO" and then fails).
      */
     onMismatch?: (message: string) => void;
+    /**
+     * Called before each case of each repetition (after the warm-up): the benchmark times the target's batches
+     * there, so that the replay's time model is the machine's state during these runs, not before them.
+     */
+    probe?: () => Promise<void>;
 }
 
 const fail = (message: string): never => { throw new PolyspecError(`${message}: a speculation bug`); };
@@ -71,13 +78,14 @@ export async function runLive(cases: BenchCase[], runners: Runner[], o: LiveOpti
     let done = 0;
     for (const r of runners) { // warm-up
         throwIfCancelled(o.cancel);
-        await r.run(cases[0], Math.min(16, o.maxTokens), sampling(0, 0));
+        await r.run(cases[0], Math.min(16, o.maxTokens), sampling(0, 0), true);
         o.onProgress?.(++done, total, `warm-up ${r.id}`);
     }
     const reference = new Map<string, number[]>();
     const records: RunRecord[] = [];
     for (let rep = 0; rep < o.reps; rep++) {
         for (const [ci, c] of cases.entries()) {
+            await o.probe?.();
             const shift = (rep + ci) % runners.length;
             const order = [...runners.slice(shift), ...runners.slice(0, shift)];
             // the baseline runs first for a case's first rep (every rep when sampling) so that the reference exists
@@ -91,7 +99,7 @@ export async function runLive(cases: BenchCase[], runners: Runner[], o: LiveOpti
                 const ref = reference.get(key)!;
                 const at = firstDifference(ref, out.tokens);
                 const div = at < 0 || mode !== "greedy" ? undefined : o.explain ? await o.explain(c, ref, out.tokens) : {at, gap: NaN, nearTie: false};
-                records.push({task: c.task, lang: c.lang, case: c.id, runner: r.id, rep, mode, stats: out.stats, tokens: out.tokens, identical: at < 0, divergence: div});
+                records.push({task: c.task, lang: c.lang, case: c.id, runner: r.id, rep, mode, stats: out.stats, tokens: out.tokens, stopToken: out.stopToken, identical: at < 0, divergence: div});
                 o.onProgress?.(++done, total, `${mode} ${c.task} ${c.lang} ${r.id}`);
                 if (div && !div.nearTie && o.mustMatch(r.id)) (o.onMismatch ?? fail)(`greedy output of ${r.id} differs from plain decoding on ${c.task}/${c.lang}/${c.id} (rep ${rep}) at token ${div.at} (probability gap ${div.gap.toFixed(3)}, log-odds ${div.logGap?.toFixed(2) ?? "?"}, not a near-tie)`);
             }

@@ -62,15 +62,16 @@ export function readRecordings(file: string): Recording[] {
 const key = (r: {task: string; lang: string; id: string; maxTokens: number; prompt: readonly number[]}) =>
     `${r.task}|${r.lang}|${r.id}|${r.maxTokens}|${crypto.createHash("sha1").update(r.prompt.join(",")).digest("hex")}`;
 
-/** The full cost curve (every batch size 1..16; median of three passes), measured in this process, cached beside the recordings. */
-export async function recordCostCurve(engine: Engine, file: string): Promise<Record<number, number>> {
-    if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, "utf8"));
+/**
+ * The full cost curve (every batch size 1..16; median of `passes` passes), measured in this process every run (about
+ * half a minute on a 2-core CPU): the simulation and the live runs then use the machine as it is now, not as it was
+ * when an earlier run measured it.
+ */
+export async function recordCostCurve(engine: Engine, passes = 3): Promise<Record<number, number>> {
     await engine.costCurve(); // makes sure the context holds a prompt
     // three passes over all sizes, the median per size: one busy moment of a shared machine cannot skew a point
     const sizes = Array.from({length: 16}, (_, i) => i + 1);
-    const passes: Map<number, number>[] = [];
-    for (let i = 0; i < 3; i++) passes.push(await measure(engine.target, sizes));
-    const ms = Object.fromEntries(sizes.map((n) => [n, median(passes.map((p) => p.get(n)!))]));
-    fs.writeFileSync(file, JSON.stringify(ms));
-    return ms;
+    const runs: Map<number, number>[] = [];
+    for (let i = 0; i < passes; i++) runs.push(await measure(engine.target, sizes));
+    return Object.fromEntries(sizes.map((n) => [n, median(runs.map((p) => p.get(n)!))]));
 }

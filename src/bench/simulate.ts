@@ -3,6 +3,9 @@ import type {Proposal} from "../drafters/drafter";
 import {Stats} from "../core/stats";
 import type {Drafter} from "../drafters/drafter";
 
+/** The drafter of plain decoding in a replay: never proposes. */
+export const NO_DRAFTER: Drafter = {name: "none", expensive: false, propose: () => ({tokens: []}), observe() {}, reset() {}, describe: () => "none"};
+
 /**
  * Offline replay (as llama.cpp's lookup-stats does): given the target's recorded greedy output for a prompt,
  * run the drafter and the policy exactly as the live loop would, but take the target's choices from the record

@@ -2,7 +2,7 @@ import {CostAwarePolicy, CostCurve, FixedPolicy, type DraftPolicy} from "../core
 import {acceptanceByPosition, acceptanceRate, draftMsPerToken, leviathanBound, speedup, tokensPerSecond, tokensPerStep, verifyMsPerStep, Stats, type StatsSnapshot} from "../core/stats";
 import type {Drafter} from "../drafters/drafter";
 import type {Recording} from "./record";
-import {OraclePolicy, simulate} from "./simulate";
+import {NO_DRAFTER, OraclePolicy, simulate} from "./simulate";
 
 /** A drafter configuration to replay: `make` builds a fresh drafter for a language (undefined: not available). */
 export interface SimDrafter {
@@ -78,9 +78,8 @@ export function sweep(recordings: Recording[], drafters: SimDrafter[], ks: (numb
 
 function run(recs: Recording[], drafter: Drafter | undefined, policy: () => DraftPolicy, curvePoints: Record<number, number>): Stats {
     const total = new Stats();
-    const none: Drafter = {name: "none", expensive: false, propose: () => ({tokens: []}), observe() {}, reset() {}, describe: () => "none"};
     const p = policy(); // one policy for the group: it learns across inputs, as the engine's shared policy does
-    for (const r of recs) total.merge(simulate(r.prompt, r.output, drafter ?? none, p, new CostCurve(curvePoints), r.stopToken, r.maxTokens).snapshot());
+    for (const r of recs) total.merge(simulate(r.prompt, r.output, drafter ?? NO_DRAFTER, p, new CostCurve(curvePoints), r.stopToken, r.maxTokens).snapshot());
     return total;
 }
 

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import {PolyspecError} from "../core/errors";
 import {LANGUAGES} from "../core/languages";
-import {FixedPolicy} from "../core/policy";
+import {CostAwarePolicy, CostCurve, FixedPolicy, type DraftPolicy} from "../core/policy";
 import {createLanguageIdentifier} from "../core/langid";
 import {acceptanceRate, chrF, median, outputLanguageRate, tokensPerStep} from "../core/stats";
 import {loadCases} from "../bench/cases";
@@ -11,6 +11,7 @@ import {BenchDrafters} from "../bench/drafters";
 import {runLive, summarize, type BenchCase} from "../bench/live";
 import {PeerRunner} from "../bench/peers";
 import {recordCostCurve, recordOutputs, type Recording} from "../bench/record";
+import {replayLive} from "../bench/replay";
 import {writeReport, type LiveResult, type ResultRecord} from "../bench/report";
 import {EngineRunner, type Runner} from "../bench/runner";
 import {signature} from "../bench/signature";
@@ -23,6 +24,8 @@ import type {Drafter} from "../drafters/drafter";
 import {LookupDrafter} from "../drafters/lookup";
 import {DraftModelDrafter} from "../engine/draft-model";
 import {Engine} from "../engine/engine";
+import {measure} from "../engine/costs";
+import {renderPrompt} from "../engine/prompt";
 import {DEFAULT_DRAFT, DEFAULT_TARGET} from "../models/registry";
 import {intFlag, parse} from "./args";
 import {ProgressBar} from "./progress";
@@ -37,7 +40,7 @@ const USAGE = `polyspec bench [--record] [--simulate] [--live] [--quick] [--mode
 
 /**
  * The drafter comparison across languages and tasks (docs/benchmarks.md):
- * 1. record the target's greedy outputs on held-out inputs and its cost curve (cached per model sha256);
+ * 1. measure the target's cost curve in this process, record its greedy outputs on held-out inputs (cached per model sha256);
  * 2. simulate every drafter and draft length by replaying them (seconds);
  * 3. live runs of a subset on the real generation path, interleaved, with repetitions, greedy outputs checked;
  * results as JSONL records with a signature; `polyspec report` turns them into Markdown, SVG and HTML.
@@ -84,10 +87,6 @@ export async function run(argv: string[]): Promise<void> {
     try {
         log(`target ${sig.model} (sha256 ${sig.modelSha256.slice(0, 12)}), ${sig.threads} threads, ${sig.gpu || "cpu"}; languages ${langs.join(",")}; live ${liveLangs.join(",")}`);
         // 1. record
-        const curveFile = path.join(benchDir, `costs-${sig.modelSha256.slice(0, 12)}-${sig.threads}t-${sig.gpu || "cpu"}.json`);
-        const curve = await recordCostCurve(engine, curveFile);
-        emit({kind: "cost", model: sig.model, ms: curve});
-        log(`cost curve: step ${curve[1].toFixed(1)} ms; batch 2/4/8/16 = ${[2, 4, 8, 16].map((n) => (curve[n] / curve[1]).toFixed(2)).join(" / ")} steps`);
         const recFile = path.join(benchDir, `record-${sig.modelSha256.slice(0, 12)}.jsonl`);
         const cases: BenchCase[] = [];
         const distill: BenchCase[] = [];
@@ -123,6 +122,14 @@ export async function run(argv: string[]): Promise<void> {
             tbar.update(i + 1, langs.length, lang);
         }
         tbar.done(`n-gram tables ready for ${langs.length} languages`);
+        // the cost curve, measured now (after recording and training, which may take long; right before simulation and live)
+        const curve = await recordCostCurve(engine, quick ? 1 : 3);
+        // the live runs' cost-aware policies decide on this same curve, fixed, as the simulation does: then a replay
+        // of the live outputs takes exactly the live decisions (checked below), and only the time model can differ
+        const fixedCurve = new CostCurve(curve, 16, false);
+        engine.useCostCurve(fixedCurve);
+        emit({kind: "cost", model: sig.model, ms: curve});
+        log(`cost curve: step ${curve[1].toFixed(1)} ms; batch 2/4/8/16 = ${[2, 4, 8, 16].map((n) => (curve[n] / curve[1]).toFixed(2)).join(" / ")} steps`);
         // 2. simulate
         let sims: SimResult[] = [];
         if (modes.simulate) {
@@ -154,7 +161,11 @@ export async function run(argv: string[]): Promise<void> {
             // fixed-k runners use the best k the simulation found for that task and language
             const bestRunner = (id: string, drafterFor: (lang: string) => Drafter | undefined): Runner => ({
                 id, dispose: async () => {},
-                run: (c, n) => { const k = best(id, c.task, c.lang); kFor.set(`${id}|${c.task}|${c.lang}`, k); return new EngineRunner(id, engine, drafterFor, async () => new FixedPolicy(k)).run(c, n); },
+                run: (c, n, sampling, warmup) => {
+                    const k = best(id, c.task, c.lang);
+                    if (!warmup) kFor.set(`${id}|${c.task}|${c.lang}`, k);
+                    return new EngineRunner(id, engine, drafterFor, async () => new FixedPolicy(k)).run(c, n, sampling, warmup);
+                },
             });
             const lookup = new LookupDrafter();
             runners.push(bestRunner("lookup", () => lookup));
@@ -167,7 +178,7 @@ export async function run(argv: string[]): Promise<void> {
             runners.push(new EngineRunner("cascade", engine, (l) => {
                 if (!cascades.has(l)) { const n = bd.drafter(bd.file(`mono|${l}`)); cascades.set(l, new CascadeDrafter(n ? [new LookupDrafter(), n] : [new LookupDrafter()])); }
                 return cascades.get(l);
-            }, (c) => engine.policy(8, `${c.task}:${c.lang}`)));
+            }, (_c, profile) => engine.policy(8, profile)));
             if (draftModel) {
                 const dm = await DraftModelDrafter.open(DEFAULT_DRAFT, engine.model);
                 disposables.push(() => dm.dispose());
@@ -177,7 +188,11 @@ export async function run(argv: string[]): Promise<void> {
             if (peers) runners.push(await PeerRunner.inputLookup(engine));
             disposables.push(...runners.map((r) => () => r.dispose()));
             const bar = new ProgressBar("live", 1, " runs");
+            // batches of 1..9 (what a policy with k <= 8 verifies) timed once before each case: the replay's time model
+            const probeSizes = Array.from({length: 9}, (_, i) => i + 1);
+            const probes: Map<number, number>[] = [];
             const records = await runLive(liveCases, runners, {reps, maxTokens, baseline: "none", cancel, mustMatch: (id) => !id.startsWith("nlc-"),
+                probe: async () => { probes.push(await measure(engine.target, probeSizes, {samples: 1})); },
                 explain: (c, ref, got) => divergence(engine, c.prompt, ref, got), onMismatch: (m) => { mismatches.push(m); log(`MISMATCH: ${m}`); },
                 onProgress: (d, t, n) => bar.update(d, t, n)});
             bar.done(`${records.length} live runs (greedy)`);
@@ -190,26 +205,36 @@ export async function run(argv: string[]): Promise<void> {
                 sbar.done(`${records.length} live runs (greedy and T=${temperature})`);
             }
             const cells = summarize(records, "none");
-            // the simulation of exactly the live inputs (each replayed `reps` times in a row with one policy, as the
-            // engine's policy is shared across runs): for the simulated-against-live check of the same cells
+            const liveMs = Object.fromEntries(probeSizes.map((n) => [n, median(probes.map((p) => p.get(n)!))]));
+            emit({kind: "cost", model: sig.model, ms: liveMs, during: "live", probes: probes.length});
+            const timeCurve = new CostCurve(liveMs, 16, false);
+            log(`cost during the live runs (${probes.length} probes): step ${liveMs[1].toFixed(1)} ms; batch 2/4/8 = ${[2, 4, 8].map((n) => (liveMs[n] / liveMs[1]).toFixed(2)).join(" / ")} steps`);
+            // the simulation of exactly what each live cell did (its own outputs, in the order they ran, one policy per
+            // cell as the engine's profile): acceptance must equal the live one exactly; the speed-up is predicted
+            const prompts = new Map<string, number[]>();
+            for (const c of liveCases) prompts.set(`${c.task}|${c.lang}|${c.id}`, await renderPrompt(engine.model, c.prompt));
             const simDrafters = bd.simDrafters();
-            const simulated = (runner: string, task: string, lang: string, k: number | "adaptive") => {
-                const ids = new Set(liveCases.filter((c) => c.task === task && c.lang === lang).map((c) => c.id));
-                const recs = recordings.filter((r) => r.task === task && r.lang === lang && ids.has(r.id) && r.maxTokens === maxTokens);
-                const sd = simDrafters.find((d) => d.id === runner);
-                if (!sd || recs.length !== ids.size) return undefined;
-                const r = sweep(Array.from({length: reps}, () => recs).flat(), [sd], [k], curve)[0];
-                return r && {speedup: r.predictedSpeedup, acceptance: r.acceptance};
+            const simulated = (runner: string, task: string, lang: string, k: number | undefined) => {
+                const drafter = simDrafters.find((d) => d.id === runner)?.make(lang);
+                if (!drafter || (!k && runner !== "cascade")) return undefined;
+                const policy: DraftPolicy = k ? new FixedPolicy(k) : new CostAwarePolicy(fixedCurve, 8);
+                // decisions: the policy on the fixed curve the live policy had; time: the curve timed during the live runs
+                const r = replayLive(records, {task, lang, runner, baseline: "none"}, (id) => prompts.get(`${task}|${lang}|${id}`)!, drafter, policy, timeCurve, maxTokens);
+                return r && {speedup: r.speedup, acceptance: r.acceptance, accepted: r.stats.accepted, drafted: r.stats.drafted};
             };
             for (const c of cells) {
                 const k = kFor.get(`${c.runner}|${c.task}|${c.lang}`);
-                const sim = c.mode !== "greedy" ? undefined : k ? simulated(c.runner, c.task, c.lang, k) : c.runner === "cascade" ? simulated("cascade", c.task, c.lang, "adaptive") : undefined;
+                const sim = c.mode !== "greedy" ? undefined : simulated(c.runner, c.task, c.lang, k);
+                if (sim && (sim.accepted !== c.stats.accepted || sim.drafted !== c.stats.drafted)) {
+                    const m = `simulated acceptance ${sim.accepted}/${sim.drafted} differs from live ${c.stats.accepted}/${c.stats.drafted} for ${c.runner} on ${c.task}/${c.lang} (the replay of the live outputs must take the live decisions: a simulator bug)`;
+                    mismatches.push(m); log(`MISMATCH: ${m}`);
+                }
                 const live: LiveResult = {kind: "live", task: c.task, lang: c.lang, mode: c.mode, model: sig.model, drafter: c.runner + (k ? ` k=${k}` : ""),
                     simKey: k ? `${c.runner}|${k}` : c.runner === "cascade" ? "cascade|adaptive" : undefined,
                     tokensPerSecond: median(c.tps), tokensPerSecondRange: [Math.min(...c.tps), Math.max(...c.tps)],
                     speedup: median(c.speedups), speedupRange: [Math.min(...c.speedups), Math.max(...c.speedups)],
                     acceptance: acceptanceRate(c.stats), tokensPerStep: c.runner.startsWith("nlc-") ? NaN : tokensPerStep(c.stats), ttftMs: median(c.ttftMs), identical: c.identical, greedy: greedyCell(c), reps,
-                    simulated: sim};
+                    simulated: sim && {speedup: sim.speedup, acceptance: sim.acceptance}};
                 emit(live);
             }
             if (!v.json) console.log("\n" + textTable(TABLE_HEADER, tableRows(cells)));

@@ -25,12 +25,14 @@ export class FixedPolicy implements DraftPolicy {
 
 /**
  * Time (ms) to evaluate a batch of n tokens in one target call; n = 1 is one plain decode step.
- * Built from a measured curve (src/engine/costs.ts) and kept current with an exponential moving average of the
- * verification times seen during generation.
+ * Built from a measured curve (src/engine/costs.ts) and, when `adaptive`, kept current with an exponential moving
+ * average of the verification times seen during generation. A fixed curve (adaptive = false) makes a policy's
+ * decisions depend on acceptance alone: the benchmark uses one so that its live runs and its replay of the same
+ * outputs decide identically.
  */
 export class CostCurve {
     private readonly ms: number[];
-    constructor(points: ReadonlyMap<number, number> | Record<number, number>, readonly maxN = 16) {
+    constructor(points: ReadonlyMap<number, number> | Record<number, number>, readonly maxN = 16, readonly adaptive = true) {
         const m = points instanceof Map ? points : new Map(Object.entries(points).map(([k, v]) => [Number(k), v]));
         const known = [...m.entries()].filter(([n, v]) => n >= 1 && v > 0).sort((a, b) => a[0] - b[0]);
         if (known.length === 0 || known[0][0] !== 1) throw new Error("cost curve needs the time of one decode step (n = 1)");
@@ -39,7 +41,7 @@ export class CostCurve {
     }
     at(n: number): number { return this.ms[Math.max(1, Math.min(this.maxN, n))]; }
     observe(n: number, ms: number): void {
-        if (n < 1 || n > this.maxN || !(ms > 0)) return;
+        if (!this.adaptive || n < 1 || n > this.maxN || !(ms > 0)) return;
         this.ms[n] = 0.9 * this.ms[n] + 0.1 * ms;
     }
     toJSON(): Record<number, number> { return Object.fromEntries(this.ms.map((v, n) => [n, v]).filter((x) => x[1] !== undefined)); }

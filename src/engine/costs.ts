@@ -28,7 +28,11 @@ export async function costCurve(target: LlamaTarget, id: {modelPath: string; thr
     return curve;
 }
 
-export async function measure(target: LlamaTarget, sizes = SIZES): Promise<Map<number, number>> {
+/**
+ * Times one batch of each size in `sizes` (median of `samples` runs; default 5 for n <= 4, which the policy uses
+ * most, else 3), after a warm-up unless `warmUp` is false. The context is left as it was.
+ */
+export async function measure(target: LlamaTarget, sizes = SIZES, o: {samples?: number; warmUp?: boolean} = {}): Promise<Map<number, number>> {
     const ctx = target.contextTokens;
     const filler = ctx.length > 0 ? ctx.slice(-16) : target.tokenize("The quick brown fox jumps over the lazy dog again and again.");
     const batch = (n: number) => Array.from({length: n}, (_, i) => filler[i % filler.length]);
@@ -39,12 +43,12 @@ export async function measure(target: LlamaTarget, sizes = SIZES): Promise<Map<n
         await target.rollback(n);
         return ms;
     };
-    await time(1); await time(4); // warm-up
+    if (o.warmUp !== false) { await time(1); await time(4); }
     const out = new Map<number, number>();
     // median of 5 (small batches, which the policy uses most) or 3: robust to a busy moment on a shared machine
     for (const n of sizes) {
         const runs: number[] = [];
-        for (let i = 0; i < (n <= 4 ? 5 : 3); i++) runs.push(await time(n));
+        for (let i = 0; i < (o.samples ?? (n <= 4 ? 5 : 3)); i++) runs.push(await time(n));
         out.set(n, median(runs));
     }
     return out;

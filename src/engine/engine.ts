@@ -94,6 +94,16 @@ export class Engine {
     }
 
     /**
+     * Replaces the cost curve of the policies made from now on and forgets the learned ones. The benchmark hands
+     * over the curve it measured (fixed, not adaptive), so that its live runs and its simulation of the same
+     * outputs take the same decisions.
+     */
+    useCostCurve(curve: CostCurve): void {
+        this.curve = curve;
+        this.shared.clear();
+    }
+
+    /**
      * The engine's cost-aware policy for a request profile ("translate:de", "story:zh"...): one instance per profile
      * for the engine's lifetime, so what it learns about each drafter's acceptance (per drafter, source and
      * confidence bin) carries over from request to request of the same kind; all share the one cost curve.

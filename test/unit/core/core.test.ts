@@ -70,6 +70,14 @@ describe("cost-aware policy", () => {
         assert.equal(c.at(3), (136 + 223) / 2);
         assert.ok(c.at(12) > 420 && c.at(12) < 800);
     });
+    it("follows measured verification times, unless fixed", () => {
+        const c = cpu();
+        c.observe(2, 236);
+        assert.equal(c.at(2), 146);
+        const fixed = new CostCurve({1: 80, 2: 136}, 16, false);
+        fixed.observe(2, 236);
+        assert.equal(fixed.at(2), 136);
+    });
     it("on a compute-bound CPU drafts only confident tokens, and plainly decodes otherwise", () => {
         const p = new CostAwarePolicy(cpu(), 8);
         assert.equal(p.trim(drafter(), prop([0.3, 0.3, 0.3])), 0);
