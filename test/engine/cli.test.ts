@@ -53,6 +53,12 @@ describe("polyspec CLI (built bundle, real GGUF files)", function () {
         assertCleanError(polyspec("generate", "--drafter", "psychic", "--model", tinyModel({mode: "random", seed: 2}), "hi"), /unknown drafter/);
         assertCleanError(polyspec("frobnicate"), /unknown command/);
         assertCleanError(polyspec("models", "path", "no-such-model"), /no-such-model/);
+        // the benchmark checks its flags before it loads a model (exit 2: a usage error)
+        for (const [flags, re] of [[["--temperature", "abc"], /--temperature must be a number from 0/], [["--temperature", "3"], /--temperature must be/], [["--reps", "0"], /--reps must be/]] as const) {
+            const r = polyspec("bench", "--model", "/nonexistent.gguf", ...flags);
+            assertCleanError(r, re);
+            assert.equal(r.code, 2);
+        }
     });
 
     it("n-gram drafters: trained for one tokenizer, refused by another; bad corpora and files refused", function () {
