@@ -57,11 +57,7 @@ export async function run(argv: string[]): Promise<void> {
     const quick = !!v.quick;
     const modes = {record: !!v.record, simulate: !!v.simulate, live: !!v.live};
     if (!modes.record && !modes.simulate && !modes.live) modes.record = modes.simulate = modes.live = true;
-    const all = LANGUAGES.map((l) => l.code);
-    const langs = list(v.langs) ?? (quick ? ["de"] : all.filter((l) => l !== "en" && fs.existsSync(corpusPaths(l).manifest)));
-    if (langs.length === 0) throw new PolyspecError("no language to benchmark: build corpora first ('polyspec corpus build') or pass --langs", "E_USAGE");
-    const liveLangs = list(v["live-langs"]) ?? (quick ? langs.slice(0, 1) : langs.filter((l) => ["de", "zh", "ru"].includes(l)).slice(0, 3));
-    const sweepLangs = list(v["sweep-langs"]) ?? (quick ? [] : langs.includes("de") ? ["de"] : langs.slice(0, 1));
+    // flags first: a usage error is reported before anything is looked up or loaded
     const nTrans = intFlag(v.translations, "translations", quick ? 6 : 16, 1, 500);
     const nStory = intFlag(v.stories, "stories", quick ? 4 : 10, 0, 200);
     const nLive = intFlag(v.prompts, "prompts", 2, 1, 50);
@@ -69,6 +65,11 @@ export async function run(argv: string[]): Promise<void> {
     const maxTokens = intFlag(v["max-tokens"], "max-tokens", quick ? 48 : 64, 4, 1024);
     const temperature = v.temperature === undefined ? (quick ? 0 : 0.7) : Number(v.temperature);
     if (!(temperature >= 0 && temperature <= 2)) throw new PolyspecError(`--temperature must be a number from 0 (greedy only) to 2, got "${v.temperature}"`, "E_USAGE");
+    const all = LANGUAGES.map((l) => l.code);
+    const langs = list(v.langs) ?? (quick ? ["de"] : all.filter((l) => l !== "en" && fs.existsSync(corpusPaths(l).manifest)));
+    if (langs.length === 0) throw new PolyspecError("no language to benchmark: build corpora first ('polyspec corpus build') or pass --langs", "E_USAGE");
+    const liveLangs = list(v["live-langs"]) ?? (quick ? langs.slice(0, 1) : langs.filter((l) => ["de", "zh", "ru"].includes(l)).slice(0, 3));
+    const sweepLangs = list(v["sweep-langs"]) ?? (quick ? [] : langs.includes("de") ? ["de"] : langs.slice(0, 1));
     const draftModel = !v["no-draft-model"] && !quick;
     const peers = !v["no-peers"];
     const cancel = sigintCancel();
