@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import {CostAwarePolicy, CostCurve, FixedPolicy} from "../../src/core/policy";
 import {acceptanceRate, tokensPerStep} from "../../src/core/stats";
-import {recordOutputs} from "../../src/bench/record";
+import {recordOutputs, type Recording} from "../../src/bench/record";
 import {simulate} from "../../src/bench/simulate";
 import {runLive, summarize, type BenchCase} from "../../src/bench/live";
 import {replayLive} from "../../src/bench/replay";
@@ -21,18 +21,21 @@ describe("simulated and live speculation agree (greedy, exact F32 model)", funct
     this.timeout(300_000);
     let engine: Engine;
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "polyspec-agree-"));
-    before(async () => { engine = await Engine.create({model: tinyModel({mode: "random", seed: 5}), gpu: "cpu", contextSize: 1024}); });
+    const cases: BenchCase[] = ["the cat sat on the mat and the cat", "abc abc abc ab", "once upon a time there was a time"].map((text, i) =>
+        ({task: "story", lang: "en", id: String(i), input: text, prompt: {text}}));
+    const ngramFile = path.join(dir, "self.ngram");
+    let recs: Recording[];
+    before(async () => {
+        engine = await Engine.create({model: tinyModel({mode: "random", seed: 5}), gpu: "cpu", contextSize: 1024});
+        recs = await recordOutputs(engine, cases, {file: path.join(dir, "rec.jsonl"), maxTokens: 40});
+        // a table trained on two of the target's own outputs (the random model's text is bytes, so the table is
+        // trained on the token ids directly, through a tokenizer that reads them back): it accepts some, not all
+        const ids = {vocabSize: engine.model.vocabSize, fingerprint: engine.model.fingerprint, tokenize: (t: string) => t.split(/\s+/).filter(Boolean).map(Number)};
+        await trainNgram([{name: "self", text: recs.slice(0, 2).map((r) => r.output.join(" ")).join("\n")}], {tokenizer: ids, lang: "en", out: ngramFile, minCount: 1});
+    });
     after(async () => { await engine?.dispose(); });
 
     it("gives the same acceptance, steps and tokens per step for every drafter and k", async () => {
-        const cases: BenchCase[] = ["the cat sat on the mat and the cat", "abc abc abc ab", "once upon a time there was a time"].map((text, i) =>
-            ({task: "story", lang: "en", id: String(i), input: text, prompt: {text}}));
-        const recs = await recordOutputs(engine, cases, {file: path.join(dir, "rec.jsonl"), maxTokens: 40});
-        // a table trained on two of the target's own outputs (the random model's text is bytes, so the table is
-        // trained on the token ids directly, through a tokenizer that reads them back): it accepts some, not all
-        const ngramFile = path.join(dir, "self.ngram");
-        const ids = {vocabSize: engine.model.vocabSize, fingerprint: engine.model.fingerprint, tokenize: (t: string) => t.split(/\s+/).filter(Boolean).map(Number)};
-        await trainNgram([{name: "self", text: recs.slice(0, 2).map((r) => r.output.join(" ")).join("\n")}], {tokenizer: ids, lang: "en", out: ngramFile, minCount: 1});
         const makers: [string, () => Drafter][] = [["lookup", () => new LookupDrafter(1, 3)], ["ngram", () => loadNgramDrafter(ngramFile, engine.model)]];
         const curve = new CostCurve({1: 10, 2: 12, 4: 15, 8: 20, 16: 30});
         for (const [name, make] of makers) for (const k of [1, 3, 6]) {
@@ -52,12 +55,6 @@ describe("simulated and live speculation agree (greedy, exact F32 model)", funct
     });
 
     it("replays the benchmark's live cost-aware cascade runs with exactly the live decisions", async () => {
-        const cases: BenchCase[] = ["the cat sat on the mat and the cat", "abc abc abc ab", "once upon a time there was a time"].map((text, i) =>
-            ({task: "story", lang: "en", id: String(i), input: text, prompt: {text}}));
-        const recs = await recordOutputs(engine, cases, {file: path.join(dir, "rec2.jsonl"), maxTokens: 40});
-        const ngramFile = path.join(dir, "self2.ngram");
-        const ids = {vocabSize: engine.model.vocabSize, fingerprint: engine.model.fingerprint, tokenize: (t: string) => t.split(/\s+/).filter(Boolean).map(Number)};
-        await trainNgram([{name: "self", text: recs.slice(0, 2).map((r) => r.output.join(" ")).join("\n")}], {tokenizer: ids, lang: "en", out: ngramFile, minCount: 1});
         const cascade = () => new CascadeDrafter([new LookupDrafter(1, 3), loadNgramDrafter(ngramFile, engine.model)]);
         // a fixed curve on which long drafts pay only when they are likely to be accepted: the policy must choose
         const curve = new CostCurve({1: 10, 2: 13, 4: 19, 8: 31, 16: 55}, 16, false);
