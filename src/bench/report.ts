@@ -29,8 +29,11 @@ export interface LiveResult {
     /** "yes", "yes, n near-ties (gap <= g)" or "NO" (see divergence.ts) */
     greedy?: string;
     reps: number;
-    /** the replay of exactly this cell's live runs (their own outputs, in order; src/bench/replay.ts) */
-    simulated?: {speedup: number; acceptance: number};
+    /**
+     * the replay of exactly this cell's live runs (their own outputs, in order; src/bench/replay.ts), timed with the
+     * batch costs met in the live runs (`speedup`) and with the curve probed between them (`speedupProbed`)
+     */
+    simulated?: {speedup: number; speedupProbed?: number; acceptance: number};
 }
 
 export interface QualityResult { kind: "quality"; task: string; lang: string; model: string; chrF?: number; outputLanguageRate?: number; n: number }
@@ -38,9 +41,13 @@ export interface CostResult {
     kind: "cost";
     model: string;
     ms: Record<number, number>;
-    /** "live": the median of the probes timed between the live runs (the replay's time model), n = 1..9 */
-    during?: "live";
+    /**
+     * "live": the median of the probes timed between the live runs, n = 1..9; "runs": the mean time of each batch
+     * size in the greedy live runs themselves (pooled over runners and cells; `steps` steps), the replay's time model
+     */
+    during?: "live" | "runs";
     probes?: number;
+    steps?: number;
 }
 export type ResultRecord = (SimResult | LiveResult | QualityResult | CostResult) & {signature?: Signature};
 
@@ -73,9 +80,12 @@ export function writeReport(records: ResultRecord[], outDir: string, title = "Po
     for (const c of costs) {
         const ks = Object.keys(c.ms).map(Number).sort((a, b) => a - b);
         const live = allCosts.find((x) => x.during === "live" && x.model === c.model);
-        md.push(`## Cost curve (${c.model})`, "", "Time of one batched evaluation of n tokens, as a multiple of one decode step (" + f(c.ms[1], 1) + " ms)" +
-            (live ? `; the second row was timed between the live runs (median of ${live.probes} probes; step ${f(live.ms[1], 1)} ms) and is the time model of their replay` : "") + ":", "",
-            markdownTable(["n", ...ks.map(String)], [["x step", ...ks.map((k) => f(c.ms[k] / c.ms[1]))], ...(live ? [["during live", ...ks.map((k) => live.ms[k] ? f(live.ms[k] / live.ms[1]) : "")]] : [])]), "");
+        const runs = allCosts.find((x) => x.during === "runs" && x.model === c.model);
+        const row = (name: string, ms: Record<number, number>) => [name, ...ks.map((k) => ms[k] ? f(ms[k] / ms[1]) : "")];
+        md.push(`## Cost curve (${c.model})`, "", "Time of one batched evaluation of n tokens, as a multiple of one decode step (" + f(c.ms[1], 1) + " ms), measured before the live runs" +
+            (live ? `; "probed": timed between the live runs (median of ${live.probes} probes; step ${f(live.ms[1], 1)} ms)` : "") +
+            (runs ? `; "in the runs": the mean of each batch size in the greedy live runs (${runs.steps} steps; step ${f(runs.ms[1], 1)} ms), the time model of their replay` : "") + ":", "",
+            markdownTable(["n", ...ks.map(String)], [row("x step", c.ms), ...(live ? [row("probed", live.ms)] : []), ...(runs ? [row("in the runs", runs.ms)] : [])]), "");
     }
 
     // best simulated cell per task, language and drafter kind
@@ -130,7 +140,7 @@ export function writeReport(records: ResultRecord[], outDir: string, title = "Po
             markdownTable(["task", "lang", "mode", "drafter", "TTFT ms", "tok/s [min-max]", "accept", "tok/step", "speed-up [min-max]", "greedy ="],
                 lives.map((l) => [l.task, l.lang, l.mode ?? "greedy", label(l.drafter, l.model), f(l.ttftMs, 0), `${f(l.tokensPerSecond, 1)} [${f(l.tokensPerSecondRange[0], 1)}-${f(l.tokensPerSecondRange[1], 1)}]`,
                     pct(l.acceptance), f(l.tokensPerStep), `${f(l.speedup)}x [${f(l.speedupRange[0])}-${f(l.speedupRange[1])}]`, l.greedy ?? (l.identical ? "yes" : "NO")])), "");
-        const pairs: (Point & {simAccept: number; liveAccept: number; same: boolean})[] = [];
+        const pairs: (Point & {simAccept: number; liveAccept: number; same: boolean; probed?: number})[] = [];
         for (const l of lives) {
             if ((l.mode ?? "greedy") !== "greedy") continue; // the simulation replays greedy outputs
             // prefer the replay of the live runs themselves; else the cell's simulation over all recorded inputs
@@ -139,16 +149,21 @@ export function writeReport(records: ResultRecord[], outDir: string, title = "Po
                 return x && {speedup: x.predictedSpeedup, acceptance: x.acceptance};
             })();
             if (s) pairs.push({x: s.speedup, y: l.speedup, label: `${l.task} ${l.lang} ${label(l.drafter, l.model)}`, series: l.drafter,
-                simAccept: s.acceptance, liveAccept: l.acceptance, same: !!l.simulated});
+                simAccept: s.acceptance, liveAccept: l.acceptance, same: !!l.simulated, probed: l.simulated?.speedupProbed});
         }
         if (pairs.length) {
             charts.push({name: "simulated-vs-live", svg: scatter("Simulated against live speed-up", pairs, {xLabel: "simulated (x)", yLabel: "live (x)", diagonal: true})});
-            const within = pairs.filter((p) => Math.abs(p.y - p.x) <= 0.1 * p.y).length;
+            const within = (xs: number[], ys: number[]) => xs.filter((x, i) => Math.abs(ys[i] - x) <= 0.1 * ys[i]).length;
+            const probed = pairs.filter((p) => p.probed !== undefined);
             md.push("Simulated against live (same cells). \"live outputs\": the simulation replayed the live runs' own outputs in the order they ran, with the " +
                 "same fixed cost curve, so its acceptance must equal the live one exactly (the benchmark fails otherwise) and the speed-ups differ only " +
-                `by the time model and the machine's noise; "all recorded": the cell's simulation over every recorded input. Within 10%: ${within} of ${pairs.length}.`, "",
-                markdownTable(["cell", "replayed", "accept sim.", "accept live", "speed-up sim.", "speed-up live", "difference"],
-                    pairs.map((p) => [p.label, p.same ? "live outputs" : "all recorded", pct(p.simAccept), pct(p.liveAccept), f(p.x) + "x", f(p.y) + "x", pct((p.y - p.x) / p.y)])), "");
+                "by the time model and the machine's noise. \"sim.\" times each replayed step with the batch costs the live runs met (pooled over all runners " +
+                "and cells), \"sim. (probed)\" with the curve probed between the runs; \"all recorded\": the cell's simulation over every recorded input. " +
+                `Within 10% of live: ${within(pairs.map((p) => p.x), pairs.map((p) => p.y))} of ${pairs.length}` +
+                (probed.length ? `; with the probed curve ${within(probed.map((p) => p.probed!), probed.map((p) => p.y))} of ${probed.length}.` : "."), "",
+                markdownTable(["cell", "replayed", "accept sim.", "accept live", "speed-up sim.", "sim. (probed)", "speed-up live", "difference", "difference (probed)"],
+                    pairs.map((p) => [p.label, p.same ? "live outputs" : "all recorded", pct(p.simAccept), pct(p.liveAccept), f(p.x) + "x", p.probed === undefined ? "-" : f(p.probed) + "x",
+                        f(p.y) + "x", pct((p.y - p.x) / p.y), p.probed === undefined ? "-" : pct((p.y - p.probed) / p.y)])), "");
         }
     }
 

@@ -5,7 +5,7 @@ import {PolyspecError} from "../core/errors";
 import {LANGUAGES} from "../core/languages";
 import {CostAwarePolicy, CostCurve, FixedPolicy, type DraftPolicy} from "../core/policy";
 import {createLanguageIdentifier} from "../core/langid";
-import {acceptanceRate, chrF, median, outputLanguageRate, tokensPerStep} from "../core/stats";
+import {acceptanceRate, batchCosts, chrF, median, outputLanguageRate, Stats, tokensPerStep} from "../core/stats";
 import {loadCases} from "../bench/cases";
 import {BenchDrafters} from "../bench/drafters";
 import {runLive, summarize, type BenchCase} from "../bench/live";
@@ -208,8 +208,16 @@ export async function run(argv: string[]): Promise<void> {
             const cells = summarize(records, "none");
             const liveMs = Object.fromEntries(probeSizes.map((n) => [n, median(probes.map((p) => p.get(n)!))]));
             emit({kind: "cost", model: sig.model, ms: liveMs, during: "live", probes: probes.length});
-            const timeCurve = new CostCurve(liveMs, 16, false);
+            const probeCurve = new CostCurve(liveMs, 16, false);
             log(`cost during the live runs (${probes.length} probes): step ${liveMs[1].toFixed(1)} ms; batch 2/4/8 = ${[2, 4, 8].map((n) => (liveMs[n] / liveMs[1]).toFixed(2)).join(" / ")} steps`);
+            // the batch costs the greedy runs of our generation path met (pooled over every runner and cell; sizes seen
+            // fewer than 20 times: the probes' ratio to one step)
+            const pooled = new Stats();
+            for (const r of records) if (r.mode === "greedy" && !r.runner.startsWith("nlc-")) pooled.merge(r.stats);
+            const met = batchCosts(pooled.snapshot(), 20);
+            const runMs = Object.fromEntries(probeSizes.map((n) => [n, met[n] ?? liveMs[n] * (met[1] ?? liveMs[1]) / liveMs[1]]));
+            emit({kind: "cost", model: sig.model, ms: runMs, during: "runs", steps: pooled.steps});
+            const runCurve = new CostCurve(runMs, 16, false);
             // the simulation of exactly what each live cell did (its own outputs, in the order they ran, one policy per
             // cell as the engine's profile): acceptance must equal the live one exactly; the speed-up is predicted
             const prompts = new Map<string, number[]>();
@@ -219,9 +227,12 @@ export async function run(argv: string[]): Promise<void> {
                 const drafter = simDrafters.find((d) => d.id === runner)?.make(lang);
                 if (!drafter || (!k && runner !== "cascade")) return undefined;
                 const policy: DraftPolicy = k ? new FixedPolicy(k) : new CostAwarePolicy(fixedCurve, 8);
-                // decisions: the policy on the fixed curve the live policy had; time: the curve timed during the live runs
-                const r = replayLive(records, {task, lang, runner, baseline: "none"}, (id) => prompts.get(`${task}|${lang}|${id}`)!, drafter, policy, timeCurve, maxTokens);
-                return r && {speedup: r.speedup, acceptance: r.acceptance, accepted: r.stats.accepted, drafted: r.stats.drafted};
+                // decisions: the policy on the fixed curve the live policy had; time: the batch costs met in the runs,
+                // and (a second prediction) the curve probed between them
+                const replay = (time: CostCurve, d: Drafter, p: DraftPolicy) => replayLive(records, {task, lang, runner, baseline: "none"}, (id) => prompts.get(`${task}|${lang}|${id}`)!, d, p, time, maxTokens);
+                const r = replay(runCurve, drafter, policy);
+                const probe = replay(probeCurve, simDrafters.find((d) => d.id === runner)!.make(lang)!, k ? new FixedPolicy(k) : new CostAwarePolicy(fixedCurve, 8));
+                return r && {speedup: r.speedup, speedupProbed: probe?.speedup, acceptance: r.acceptance, accepted: r.stats.accepted, drafted: r.stats.drafted};
             };
             for (const c of cells) {
                 const k = kFor.get(`${c.runner}|${c.task}|${c.lang}`);
@@ -235,7 +246,7 @@ export async function run(argv: string[]): Promise<void> {
                     tokensPerSecond: median(c.tps), tokensPerSecondRange: [Math.min(...c.tps), Math.max(...c.tps)],
                     speedup: median(c.speedups), speedupRange: [Math.min(...c.speedups), Math.max(...c.speedups)],
                     acceptance: acceptanceRate(c.stats), tokensPerStep: c.runner.startsWith("nlc-") ? NaN : tokensPerStep(c.stats), ttftMs: median(c.ttftMs), identical: c.identical, greedy: greedyCell(c), reps,
-                    simulated: sim && {speedup: sim.speedup, acceptance: sim.acceptance}};
+                    simulated: sim && {speedup: sim.speedup, speedupProbed: sim.speedupProbed, acceptance: sim.acceptance}};
                 emit(live);
             }
             if (!v.json) console.log("\n" + textTable(TABLE_HEADER, tableRows(cells)));

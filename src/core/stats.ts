@@ -29,6 +29,9 @@ export interface StatsSnapshot {
     /** proposedAt[i]: drafts that reached position i; acceptedAt[i]: of those, accepted. */
     proposedAt: number[];
     acceptedAt: number[];
+    /** stepsByDrafts[i]: steps that verified i drafts (a batch of i + 1 tokens; 0 = plain step); verifyMsByDrafts[i]: their time. */
+    stepsByDrafts: number[];
+    verifyMsByDrafts: number[];
 }
 
 export class Stats {
@@ -44,6 +47,8 @@ export class Stats {
     ttftMs: number | null = null;
     proposedAt: number[] = [];
     acceptedAt: number[] = [];
+    stepsByDrafts: number[] = [];
+    verifyMsByDrafts: number[] = [];
 
     recordStep(s: StepRecord): void {
         this.steps++;
@@ -57,6 +62,9 @@ export class Stats {
             if (i < s.accepted) this.acceptedAt[i] = (this.acceptedAt[i] ?? 0) + 1;
             else this.acceptedAt[i] ??= 0;
         }
+        for (let i = this.stepsByDrafts.length; i <= s.proposed; i++) { this.stepsByDrafts[i] = 0; this.verifyMsByDrafts[i] = 0; }
+        this.stepsByDrafts[s.proposed]++;
+        this.verifyMsByDrafts[s.proposed] += s.verifyMs;
     }
 
     merge(o: StatsSnapshot): void {
@@ -64,12 +72,17 @@ export class Stats {
         this.draftMs += o.draftMs; this.verifyMs += o.verifyMs; this.decodeMs += o.decodeMs;
         o.proposedAt.forEach((v, i) => { this.proposedAt[i] = (this.proposedAt[i] ?? 0) + v; });
         o.acceptedAt.forEach((v, i) => { this.acceptedAt[i] = (this.acceptedAt[i] ?? 0) + v; });
+        (o.stepsByDrafts ?? []).forEach((v, i) => {
+            this.stepsByDrafts[i] = (this.stepsByDrafts[i] ?? 0) + v;
+            this.verifyMsByDrafts[i] = (this.verifyMsByDrafts[i] ?? 0) + (o.verifyMsByDrafts[i] ?? 0);
+        });
         if (this.ttftMs === null) this.ttftMs = o.ttftMs;
     }
 
     snapshot(): StatsSnapshot {
         return {steps: this.steps, drafted: this.drafted, accepted: this.accepted, tokens: this.tokens, draftMs: this.draftMs,
-            verifyMs: this.verifyMs, decodeMs: this.decodeMs, ttftMs: this.ttftMs, proposedAt: [...this.proposedAt], acceptedAt: [...this.acceptedAt]};
+            verifyMs: this.verifyMs, decodeMs: this.decodeMs, ttftMs: this.ttftMs, proposedAt: [...this.proposedAt], acceptedAt: [...this.acceptedAt],
+            stepsByDrafts: [...this.stepsByDrafts], verifyMsByDrafts: [...this.verifyMsByDrafts]};
     }
 }
 
@@ -83,6 +96,12 @@ export const tokensPerStep = (s: S): number => s.steps > 0 ? s.tokens / s.steps 
 export const acceptanceByPosition = (s: S): number[] => s.proposedAt.map((p, i) => p > 0 ? (s.acceptedAt[i] ?? 0) / p : NaN);
 /** Drafting time per drafted token (ms). */
 export const draftMsPerToken = (s: S): number => s.drafted > 0 ? s.draftMs / s.drafted : NaN;
+/**
+ * Mean verification time of a batch of n tokens (ms), over every step that verified n - 1 drafts, for each n seen
+ * at least `minSteps` times: the cost curve as these runs met it.
+ */
+export const batchCosts = (s: Pick<StatsSnapshot, "stepsByDrafts" | "verifyMsByDrafts">, minSteps = 1): Record<number, number> =>
+    Object.fromEntries(s.stepsByDrafts.flatMap((steps, i) => steps >= minSteps ? [[i + 1, s.verifyMsByDrafts[i] / steps]] : []));
 /** Verification time per target step (ms). */
 export const verifyMsPerStep = (s: S): number => s.steps > 0 ? s.verifyMs / s.steps : NaN;
 /** Decode throughput = output tokens / decode wall time (prompt evaluation excluded; it is the same for every drafter). */

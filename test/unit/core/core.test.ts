@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import {acceptDistribution, acceptMatching, residual} from "../../../src/core/accept";
 import {CostAwarePolicy, CostCurve, FixedPolicy} from "../../../src/core/policy";
 import {mixSeed, mulberry32, sampleFrom} from "../../../src/core/rng";
-import {acceptanceByPosition, acceptanceRate, expectedTokensPerStep, leviathanBound, Stats, tokensPerSecond, tokensPerStep} from "../../../src/core/stats";
+import {acceptanceByPosition, acceptanceRate, expectedTokensPerStep, leviathanBound, Stats, tokensPerSecond, tokensPerStep, batchCosts} from "../../../src/core/stats";
 import {TextStreamer} from "../../../src/core/stream";
 import type {Drafter, Proposal} from "../../../src/drafters/drafter";
 import {CascadeDrafter} from "../../../src/drafters/cascade";
@@ -50,6 +50,14 @@ describe("stats", () => {
         assert.deepEqual(acceptanceByPosition(s), [1 / 2, 1 / 2, 0]);
         assert.equal(tokensPerSecond(s), 10);
         assert.ok(Number.isNaN(acceptanceRate(new Stats())));
+        // the cost of each batch size as these steps met it (batch = drafts + 1), merged counters add up
+        s.recordStep({proposed: 0, accepted: 0, emitted: 1, draftMs: 0, verifyMs: 7});
+        assert.deepEqual(batchCosts(s.snapshot()), {1: 6, 3: 8, 4: 10});
+        assert.deepEqual(batchCosts(s.snapshot(), 2), {1: 6});
+        const m = new Stats();
+        m.merge(s.snapshot()); m.merge(s.snapshot());
+        assert.deepEqual(m.snapshot().stepsByDrafts, [4, 0, 2, 2]);
+        assert.deepEqual(batchCosts(m.snapshot()), {1: 6, 3: 8, 4: 10});
     });
     it("expected tokens per step and the Leviathan bound", () => {
         assert.equal(expectedTokensPerStep(0, 4), 1);

@@ -5,7 +5,7 @@ import type {StatsSnapshot} from "../../../src/core/stats";
 
 /** A run of `tokens` tokens in `ms` decode milliseconds. */
 function snap(tokens: number, ms: number, drafted = 0, accepted = 0): StatsSnapshot {
-    return {steps: tokens, drafted, accepted, tokens, draftMs: 0, verifyMs: ms, decodeMs: ms, ttftMs: 10, proposedAt: [], acceptedAt: []};
+    return {steps: tokens, drafted, accepted, tokens, draftMs: 0, verifyMs: ms, decodeMs: ms, ttftMs: 10, proposedAt: [], acceptedAt: [], stepsByDrafts: [], verifyMsByDrafts: []};
 }
 
 function fake(tps: Record<string, number>, last: Record<string, number> = {}): RecentStats {
