@@ -76,6 +76,22 @@ export function signature(o: {modelPath: string; threads: number; gpu: string | 
     };
 }
 
+/**
+ * The drafter file behind a simulated or live result, for its signature: the n-gram table (`tables.file` keys as
+ * BenchDrafters writes them: mono, task, self, sweep variants; the cascade uses the mono table) or the draft model.
+ * Undefined for drafters without a file (lookup, plain decoding, the input-lookup peer) and other records.
+ */
+export function drafterFileOf(r: {kind: string; lang?: string; drafter?: string; params?: Record<string, unknown>},
+    tables: {file(key: string): string | undefined}, draftModelFile?: string): string | undefined {
+    if ((r.kind !== "sim" && r.kind !== "live") || !r.drafter) return undefined;
+    const id = r.drafter.replace(/ k=\d+$/, "");
+    const p = r.params as {order?: number; fraction?: number; minCount?: number} | undefined;
+    if (p?.order !== undefined) return tables.file(`variant|${r.lang}|${p.order}|${p.fraction}|${p.minCount}`);
+    if (id === "ngram-mono" || id === "cascade") return tables.file(`mono|${r.lang}`);
+    if (id === "ngram-task" || id === "ngram-self") return tables.file(`${id.slice("ngram-".length)}|${r.lang}`);
+    return id === "draft-model" || id === "nlc-draft-sequence" ? draftModelFile : undefined;
+}
+
 /** One short line, e.g. for table captions. */
 export function signatureLine(s: Signature): string {
     return `model ${s.model} sha256:${s.modelSha256.slice(0, 12)} | polyspec ${s.polyspec} | node-llama-cpp ${s.nodeLlamaCpp} | ${s.threads} threads | ${s.gpu || "cpu"} | ${s.cpu}, ${s.cores} cores, ${s.memoryGiB} GiB | ${s.date.slice(0, 10)}`;

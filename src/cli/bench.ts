@@ -14,7 +14,7 @@ import {recordCostCurve, recordOutputs, type Recording} from "../bench/record";
 import {replayLive} from "../bench/replay";
 import {writeReport, type LiveResult, type ResultRecord} from "../bench/report";
 import {EngineRunner, type Runner} from "../bench/runner";
-import {signature} from "../bench/signature";
+import {drafterFileOf, fileSha256, signature} from "../bench/signature";
 import {sweep, type SimDrafter, type SimResult} from "../bench/sweep";
 import {greedyCell, TABLE_HEADER, tableRows, textTable} from "../bench/table";
 import {divergence} from "../bench/divergence";
@@ -83,7 +83,13 @@ export async function run(argv: string[]): Promise<void> {
     const out = v.out ?? path.join(benchDir, `results-${sig.modelSha256.slice(0, 12)}-${new Date().toISOString().replace(/[:.]/g, "-")}.jsonl`);
     const results: ResultRecord[] = [];
     const mismatches: string[] = [];
-    const emit = (r: ResultRecord) => { results.push(r); fs.appendFileSync(out, JSON.stringify({...r, signature: sig}) + "\n"); };
+    // each record's signature also names the drafter file behind it (n-gram table or draft model) by its sha256
+    let tables: BenchDrafters | undefined, draftModelFile: string | undefined;
+    const emit = (r: ResultRecord) => {
+        results.push(r);
+        const file = tables && drafterFileOf(r, tables, draftModelFile);
+        fs.appendFileSync(out, JSON.stringify({...r, signature: file ? {...sig, drafterSha256: fileSha256(file)} : sig}) + "\n");
+    };
     const disposables: (() => Promise<void>)[] = [];
     try {
         log(`target ${sig.model} (sha256 ${sig.modelSha256.slice(0, 12)}), ${sig.threads} threads, ${sig.gpu || "cpu"}; languages ${langs.join(",")}; live ${liveLangs.join(",")}`);
@@ -114,7 +120,7 @@ export async function run(argv: string[]): Promise<void> {
             }
         }
         // drafters
-        const bd = new BenchDrafters(engine.model, cancel, log);
+        const bd = tables = new BenchDrafters(engine.model, cancel, log);
         const tbar = new ProgressBar("drafters", langs.length, " languages");
         for (const [i, lang] of langs.entries()) {
             await bd.mono(lang).catch(skip(log));
@@ -182,6 +188,7 @@ export async function run(argv: string[]): Promise<void> {
             }, (_c, profile) => engine.policy(8, profile)));
             if (draftModel) {
                 const dm = await DraftModelDrafter.open(DEFAULT_DRAFT, engine.model);
+                draftModelFile = dm.draft.path;
                 disposables.push(() => dm.dispose());
                 runners.push(fixed("draft-model k=2", () => dm));
                 if (peers) runners.push(await PeerRunner.draftSequence(engine, DEFAULT_DRAFT));
