@@ -6,9 +6,12 @@ import type {RunRecord} from "./live";
 import {NO_DRAFTER, simulate} from "./simulate";
 
 export interface ReplayResult {
-    /** Median over repetitions of the predicted speed-up against the baseline's runs of the same repetition. */
+    /** Median over repetitions of the predicted speed-up against the baseline's runs of the same repetition (first time model). */
     speedup: number;
+    /** Per repetition, first time model. */
     speedups: number[];
+    /** The median speed-up with each time model, in the order given (byTime[0] = speedup). */
+    byTime: number[];
     acceptance: number;
     stats: StatsSnapshot;
 }
@@ -19,23 +22,35 @@ export interface ReplayResult {
  * (as the live runs shared the engine's policy of the cell's profile); the baseline's runs are replayed without
  * drafts. Under greedy decoding and a fixed cost curve every decision is the live one, so the acceptance must
  * equal the live acceptance exactly, and the predicted speed-up differs from the live one only by the time model
- * (cost curve and drafting time) and the machine's noise. Undefined when the cell has no such runs.
+ * and the machine's noise. The decisions do not depend on the time model, so the cell is replayed once and its
+ * steps are timed with each of `times` (a batch of n tokens costs `time.at(n)`, plus the measured drafting time).
+ * Undefined when the cell has no such runs.
  */
 export function replayLive(records: readonly RunRecord[], cell: {task: string; lang: string; runner: string; baseline: string},
-    prompt: (caseId: string) => readonly number[], drafter: Drafter, policy: DraftPolicy, curve: CostCurve, maxTokens: number): ReplayResult | undefined {
+    prompt: (caseId: string) => readonly number[], drafter: Drafter, policy: DraftPolicy, times: readonly CostCurve[], maxTokens: number): ReplayResult | undefined {
     const runs = (id: string) => records.filter((r) => r.mode === "greedy" && r.task === cell.task && r.lang === cell.lang && r.runner === id);
     const mine = runs(cell.runner), base = runs(cell.baseline);
-    if (mine.length === 0 || base.length === 0) return undefined;
+    if (mine.length === 0 || base.length === 0 || times.length === 0) return undefined;
+    const replay = (rs: RunRecord[], d: Drafter, p: DraftPolicy) => {
+        const byRep = new Map<number, Stats>();
+        for (const r of rs) {
+            if (!byRep.has(r.rep)) byRep.set(r.rep, new Stats());
+            byRep.get(r.rep)!.merge(simulate(prompt(r.case), r.tokens, d, p, times[0], r.stopToken, maxTokens).snapshot());
+        }
+        return byRep;
+    };
+    const byRep = replay(mine, drafter, policy), baseByRep = replay(base, NO_DRAFTER, new FixedPolicy(0));
     const all = new Stats();
-    const byRep = new Map<number, Stats>(), baseByRep = new Map<number, Stats>();
-    const add = (m: Map<number, Stats>, rep: number, s: Stats) => { if (!m.has(rep)) m.set(rep, new Stats()); m.get(rep)!.merge(s.snapshot()); };
-    for (const r of mine) {
-        const s = simulate(prompt(r.case), r.tokens, drafter, policy, curve, r.stopToken, maxTokens);
-        all.merge(s.snapshot());
-        add(byRep, r.rep, s);
-    }
-    const plain = new FixedPolicy(0);
-    for (const r of base) add(baseByRep, r.rep, simulate(prompt(r.case), r.tokens, NO_DRAFTER, plain, curve, r.stopToken, maxTokens));
-    const speedups = [...byRep.keys()].sort((a, b) => a - b).map((rep) => baseByRep.has(rep) ? speedup(byRep.get(rep)!, baseByRep.get(rep)!) : NaN);
-    return {speedup: median(speedups), speedups, acceptance: acceptanceRate(all), stats: all.snapshot()};
+    for (const s of byRep.values()) all.merge(s.snapshot());
+    const reps = [...byRep.keys()].sort((a, b) => a - b);
+    const speedups = (time: CostCurve) => reps.map((rep) => baseByRep.has(rep) ? speedup(timedWith(byRep.get(rep)!, time), timedWith(baseByRep.get(rep)!, time)) : NaN);
+    const first = speedups(times[0]);
+    return {speedup: median(first), speedups: first, byTime: [median(first), ...times.slice(1).map((t) => median(speedups(t)))], acceptance: acceptanceRate(all), stats: all.snapshot()};
+}
+
+/** The statistics with their decode time predicted from a cost curve: drafting time plus each step's batch cost. */
+function timedWith(s: Stats, time: CostCurve): StatsSnapshot {
+    const snap = s.snapshot();
+    const verifyMs = snap.stepsByDrafts.reduce((sum, steps, i) => sum + steps * time.at(i + 1), 0);
+    return {...snap, verifyMs, decodeMs: snap.draftMs + verifyMs};
 }

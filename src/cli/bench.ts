@@ -236,10 +236,8 @@ export async function run(argv: string[]): Promise<void> {
                 const policy: DraftPolicy = k ? new FixedPolicy(k) : new CostAwarePolicy(fixedCurve, 8);
                 // decisions: the policy on the fixed curve the live policy had; time: the batch costs met in the runs,
                 // and (a second prediction) the curve probed between them
-                const replay = (time: CostCurve, d: Drafter, p: DraftPolicy) => replayLive(records, {task, lang, runner, baseline: "none"}, (id) => prompts.get(`${task}|${lang}|${id}`)!, d, p, time, maxTokens);
-                const r = replay(runCurve, drafter, policy);
-                const probe = replay(probeCurve, simDrafters.find((d) => d.id === runner)!.make(lang)!, k ? new FixedPolicy(k) : new CostAwarePolicy(fixedCurve, 8));
-                return r && {speedup: r.speedup, speedupProbed: probe?.speedup, acceptance: r.acceptance, accepted: r.stats.accepted, drafted: r.stats.drafted};
+                const r = replayLive(records, {task, lang, runner, baseline: "none"}, (id) => prompts.get(`${task}|${lang}|${id}`)!, drafter, policy, [runCurve, probeCurve], maxTokens);
+                return r && {speedup: r.speedup, speedupProbed: r.byTime[1], acceptance: r.acceptance, accepted: r.stats.accepted, drafted: r.stats.drafted};
             };
             for (const c of cells) {
                 const k = kFor.get(`${c.runner}|${c.task}|${c.lang}`);

@@ -65,7 +65,7 @@ describe("simulated and live speculation agree (greedy, exact F32 model)", funct
         const cell = summarize(records, "none").find((c) => c.runner === "cascade")!;
         const prompts = new Map<string, number[]>();
         for (const c of cases) prompts.set(c.id, await renderPrompt(engine.model, c.prompt));
-        const sim = replayLive(records, {task: "story", lang: "en", runner: "cascade", baseline: "none"}, (id) => prompts.get(id)!, cascade(), new CostAwarePolicy(curve, 8), curve, 40)!;
+        const sim = replayLive(records, {task: "story", lang: "en", runner: "cascade", baseline: "none"}, (id) => prompts.get(id)!, cascade(), new CostAwarePolicy(curve, 8), [curve], 40)!;
         assert.deepEqual([sim.stats.accepted, sim.stats.drafted, sim.stats.steps, sim.stats.tokens],
             [cell.stats.accepted, cell.stats.drafted, cell.stats.steps, cell.stats.tokens]);
         assert.ok(cell.stats.accepted > 0 && cell.stats.accepted < cell.stats.drafted, `the policy drafted, with hits and misses (${cell.stats.accepted}/${cell.stats.drafted})`);
