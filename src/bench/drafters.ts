@@ -4,9 +4,9 @@ import path from "node:path";
 import type {Cancel} from "../core/errors";
 import type {Tokenizer} from "../core/target";
 import {cacheRoot, corpusPaths, ensureMonolingual, readJsonl} from "../corpus";
-import {CascadeDrafter} from "../drafters/cascade";
 import {LookupDrafter} from "../drafters/lookup";
 import {loadNgramDrafter, trainNgram, type NgramDrafter} from "../drafters/ngram";
+import {cascadeOf} from "../engine/drafters";
 import {ensureNgramFile} from "../engine/ngram-files";
 import type {Recording} from "./record";
 import type {SimDrafter} from "./sweep";
@@ -94,10 +94,7 @@ export class BenchDrafters {
             {id: "ngram-mono", kind: "ngram", make: (l) => this.drafter(this.files.get(`mono|${l}`))},
             {id: "ngram-task", kind: "ngram", make: (l) => this.drafter(this.files.get(`task|${l}`))},
             {id: "ngram-self", kind: "ngram", make: (l) => this.drafter(this.files.get(`self|${l}`))},
-            {id: "cascade", kind: "cascade", make: (l) => {
-                const n = this.drafter(this.files.get(`mono|${l}`));
-                return new CascadeDrafter(n ? [new LookupDrafter(), n] : [new LookupDrafter()]);
-            }},
+            {id: "cascade", kind: "cascade", make: (l) => cascadeOf({ngram: this.drafter(this.files.get(`mono|${l}`))})},
         ];
     }
 }

@@ -1,9 +1,9 @@
 import type {CostCurve, DraftPolicy} from "../core/policy";
 import {FixedPolicy} from "../core/policy";
-import {acceptanceRate, median, speedup, Stats, type StatsSnapshot} from "../core/stats";
-import type {Drafter} from "../drafters/drafter";
+import {acceptanceRate, median, retimed, speedup, Stats, type StatsSnapshot} from "../core/stats";
+import type {Drafter} from "../core/drafter";
 import type {RunRecord} from "./live";
-import {NO_DRAFTER, simulate} from "./simulate";
+import {simulate} from "./simulate";
 
 export interface ReplayResult {
     /** Median over repetitions of the predicted speed-up against the baseline's runs of the same repetition (first time model). */
@@ -26,31 +26,25 @@ export interface ReplayResult {
  * steps are timed with each of `times` (a batch of n tokens costs `time.at(n)`, plus the measured drafting time).
  * Undefined when the cell has no such runs.
  */
-export function replayLive(records: readonly RunRecord[], cell: {task: string; lang: string; runner: string; baseline: string},
-    prompt: (caseId: string) => readonly number[], drafter: Drafter, policy: DraftPolicy, times: readonly CostCurve[], maxTokens: number): ReplayResult | undefined {
+export async function replayLive(records: readonly RunRecord[], cell: {task: string; lang: string; runner: string; baseline: string},
+    prompt: (caseId: string) => readonly number[], drafter: Drafter, policy: DraftPolicy, times: readonly CostCurve[], maxTokens: number): Promise<ReplayResult | undefined> {
     const runs = (id: string) => records.filter((r) => r.mode === "greedy" && r.task === cell.task && r.lang === cell.lang && r.runner === id);
     const mine = runs(cell.runner), base = runs(cell.baseline);
     if (mine.length === 0 || base.length === 0 || times.length === 0) return undefined;
-    const replay = (rs: RunRecord[], d: Drafter, p: DraftPolicy) => {
+    const replay = async (rs: RunRecord[], d: Drafter | undefined, p: DraftPolicy) => {
         const byRep = new Map<number, Stats>();
         for (const r of rs) {
             if (!byRep.has(r.rep)) byRep.set(r.rep, new Stats());
-            byRep.get(r.rep)!.merge(simulate(prompt(r.case), r.tokens, d, p, times[0], r.stopToken, maxTokens).snapshot());
+            byRep.get(r.rep)!.merge((await simulate({prompt: prompt(r.case), output: r.tokens, stopToken: r.stopToken, maxTokens}, d, p, times[0])).snapshot());
         }
         return byRep;
     };
-    const byRep = replay(mine, drafter, policy), baseByRep = replay(base, NO_DRAFTER, new FixedPolicy(0));
+    const byRep = await replay(mine, drafter, policy), baseByRep = await replay(base, undefined, new FixedPolicy(0));
     const all = new Stats();
     for (const s of byRep.values()) all.merge(s.snapshot());
     const reps = [...byRep.keys()].sort((a, b) => a - b);
-    const speedups = (time: CostCurve) => reps.map((rep) => baseByRep.has(rep) ? speedup(timedWith(byRep.get(rep)!, time), timedWith(baseByRep.get(rep)!, time)) : NaN);
+    const timed = (s: Stats, time: CostCurve) => retimed(s.snapshot(), (n) => time.at(n));
+    const speedups = (time: CostCurve) => reps.map((rep) => baseByRep.has(rep) ? speedup(timed(byRep.get(rep)!, time), timed(baseByRep.get(rep)!, time)) : NaN);
     const first = speedups(times[0]);
     return {speedup: median(first), speedups: first, byTime: [median(first), ...times.slice(1).map((t) => median(speedups(t)))], acceptance: acceptanceRate(all), stats: all.snapshot()};
-}
-
-/** The statistics with their decode time predicted from a cost curve: drafting time plus each step's batch cost. */
-function timedWith(s: Stats, time: CostCurve): StatsSnapshot {
-    const snap = s.snapshot();
-    const verifyMs = snap.stepsByDrafts.reduce((sum, steps, i) => sum + steps * time.at(i + 1), 0);
-    return {...snap, verifyMs, decodeMs: snap.draftMs + verifyMs};
 }

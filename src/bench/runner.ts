@@ -1,6 +1,6 @@
 import type {DraftPolicy} from "../core/policy";
 import type {StatsSnapshot} from "../core/stats";
-import type {Drafter} from "../drafters/drafter";
+import type {Drafter} from "../core/drafter";
 import type {Engine} from "../engine/engine";
 import type {BenchCase} from "./live";
 

@@ -1,60 +1,82 @@
+import type {Drafter, Proposal} from "../core/drafter";
 import type {CostCurve, DraftPolicy} from "../core/policy";
-import type {Proposal} from "../drafters/drafter";
+import {speculate, type LoopTarget} from "../core/speculate";
 import {Stats} from "../core/stats";
-import type {Drafter} from "../drafters/drafter";
-
-/** The drafter of plain decoding in a replay: never proposes. */
-export const NO_DRAFTER: Drafter = {name: "none", expensive: false, propose: () => ({tokens: []}), observe() {}, reset() {}, describe: () => "none"};
+import type {PositionResult} from "../core/target";
 
 /**
- * Offline replay (as llama.cpp's lookup-stats does): given the target's recorded greedy output for a prompt,
- * run the drafter and the policy exactly as the live loop would, but take the target's choices from the record
- * instead of evaluating it. Under greedy decoding the accepted counts equal the live ones; time is predicted
- * from the measured cost curve (verification) and the measured drafting time.
+ * A Target that answers from a recorded output instead of evaluating a model (as llama.cpp's lookup-stats does):
+ * the target's choice at output position j is the recorded token j (then the stop token that ended the record,
+ * if one did). The loop of src/core/speculate.ts runs against it unchanged, so the simulation takes exactly the
+ * steps the live loop takes on the same output. Time is virtual for verification: each batch of n tokens advances
+ * the clock by `cost.at(n)`; drafting is timed for real.
  */
-export function simulate(prompt: readonly number[], recorded: readonly number[], drafter: Drafter, policy: DraftPolicy, cost: CostCurve, stopToken?: number, maxTokens = Infinity): Stats {
-    const stats = new Stats();
-    // a generation that ended on a stop token: its last step verified that token too (it is not emitted)
-    const output = stopToken === undefined ? recorded : [...recorded, stopToken];
-    drafter.reset();
-    const context = [...prompt];
-    let i = 0;
-    while (i < output.length) {
-        const t0 = performance.now();
-        if (policy instanceof OraclePolicy) policy.future = output.slice(i, i + policy.maxK);
-        const want = policy.budget(drafter);
-        const proposal = want > 0 ? drafter.propose(context, want) : {tokens: []};
-        if (proposal instanceof Promise) throw new Error(`${drafter.name}: simulation needs a synchronous drafter`);
-        const n = Math.max(0, Math.min(want, policy.trim(drafter, proposal), maxTokens - i - 1)); // as the live loop
-        const draftMs = performance.now() - t0;
-        let a = 0;
-        while (a < n && i + a < output.length && proposal.tokens[a] === output[i + a]) a++;
-        const emitted = Math.min(a + 1, output.length - i);
-        const verifyMs = cost.at(n + 1);
-        drafter.observe(a, n);
-        policy.observe(drafter, proposal, n, a, draftMs, verifyMs);
-        const stop = stopToken !== undefined && i + emitted === output.length;
-        stats.recordStep({proposed: n, accepted: a, emitted: stop ? emitted - 1 : emitted, draftMs, verifyMs});
-        stats.decodeMs += draftMs + verifyMs;
-        context.push(...output.slice(i, i + emitted));
-        i += emitted;
+export class ReplayTarget implements LoopTarget {
+    readonly stopTokens: ReadonlySet<number>;
+    private readonly output: readonly number[];
+    /** Output position of the target's next choice (= tokens evaluated past the prompt's last one). */
+    private pos = 0;
+    private virtualMs = 0;
+
+    constructor(readonly prompt: readonly number[], recorded: readonly number[], private readonly cost: CostCurve, stopToken?: number) {
+        this.output = stopToken === undefined ? recorded : [...recorded, stopToken];
+        this.stopTokens = new Set(stopToken === undefined ? [] : [stopToken]);
     }
+
+    /** The loop's clock: real time plus the verification time the cost curve gives. */
+    readonly now = (): number => performance.now() + this.virtualMs;
+
+    /** The recorded tokens the target will choose next (what an oracle policy may look at). */
+    upcoming(k: number): readonly number[] { return this.output.slice(this.pos, this.pos + k); }
+
+    async verify(tokens: readonly number[]): Promise<PositionResult[]> {
+        if (this.pos >= this.output.length) throw new Error(`replay past the end of a recorded output of ${this.output.length} tokens (its token limit must end it)`);
+        this.virtualMs += this.cost.at(tokens.length);
+        const res = tokens.map((_, i) => ({token: this.output[this.pos + i] ?? -1}));
+        this.pos += tokens.length;
+        return res;
+    }
+
+    async rollback(n: number): Promise<void> { this.pos -= n; }
+
+    detokenize(): string { throw new Error("a replay target has no tokenizer: replay with nonEmpty off"); }
+}
+
+/** A recorded output: the prompt, the greedy output, the stop token that ended it (if one did), its token limit. */
+export interface Replayable {
+    prompt: readonly number[];
+    output: readonly number[];
+    stopToken?: number;
+    maxTokens: number;
+}
+
+/**
+ * Replays one recorded output through the live loop with `drafter` (undefined: plain decoding) and `policy`,
+ * verification timed with `cost`. Under greedy decoding every accepted count is the live one. `onTarget` sees
+ * the replay target first (an oracle policy reads the upcoming tokens from it).
+ */
+export async function simulate(r: Replayable, drafter: Drafter | undefined, policy: DraftPolicy, cost: CostCurve, onTarget?: (t: ReplayTarget) => void): Promise<Stats> {
+    const target = new ReplayTarget(r.prompt, r.output, cost, r.stopToken);
+    onTarget?.(target);
+    const stats = new Stats();
+    await speculate(target, drafter, r.prompt, {maxTokens: r.maxTokens, policy, clock: target.now}, stats);
     return stats;
 }
 
 /**
- * The best any policy could do with a drafter's proposals (simulation only): it knows the target's next tokens,
- * so it verifies exactly the prefix of the proposal that will be accepted, cut where the cost curve says a batch
- * stops paying, and never verifies a draft that fails. The gap between it and the cost-aware policy is what a
- * better policy could still win; the gap between it and 1.0 is what the drafter can give on this machine at all.
+ * The best any policy could do with a drafter's proposals (simulation only): it knows the target's next tokens
+ * (`future`, the replay target's upcoming tokens), so it verifies exactly the prefix of the proposal that will be
+ * accepted, cut where the cost curve says a batch stops paying, and never verifies a draft that fails. The gap
+ * between it and the cost-aware policy is what a better policy could still win; the gap between it and 1.0 is
+ * what the drafter can give on this machine at all.
  */
 export class OraclePolicy implements DraftPolicy {
-    future: readonly number[] = [];
-    constructor(readonly cost: CostCurve, readonly maxK = 8) {}
+    constructor(readonly cost: CostCurve, readonly maxK: number, private readonly future: () => readonly number[]) {}
     budget(): number { return this.maxK; }
     trim(_d: unknown, p: Proposal): number {
+        const future = this.future();
         let a = 0;
-        while (a < Math.min(this.maxK, p.tokens.length) && a < this.future.length && p.tokens[a] === this.future[a]) a++;
+        while (a < Math.min(this.maxK, p.tokens.length) && a < future.length && p.tokens[a] === future[a]) a++;
         let best = 0, rate = 1 / this.cost.at(1);
         for (let n = 1; n <= a; n++) if ((n + 1) / this.cost.at(n + 1) > rate) { rate = (n + 1) / this.cost.at(n + 1); best = n; }
         return best;

@@ -1,8 +1,8 @@
 import {CostAwarePolicy, CostCurve, FixedPolicy, type DraftPolicy} from "../core/policy";
 import {acceptanceByPosition, acceptanceRate, draftMsPerToken, leviathanBound, speedup, tokensPerSecond, tokensPerStep, verifyMsPerStep, Stats, type StatsSnapshot} from "../core/stats";
-import type {Drafter} from "../drafters/drafter";
+import type {Drafter} from "../core/drafter";
 import type {Recording} from "./record";
-import {NO_DRAFTER, OraclePolicy, simulate} from "./simulate";
+import {OraclePolicy, simulate, type ReplayTarget} from "./simulate";
 
 /** A drafter configuration to replay: `make` builds a fresh drafter for a language (undefined: not available). */
 export interface SimDrafter {
@@ -40,8 +40,8 @@ export interface SimResult {
  * Replays every recording of each (task, language) against every drafter and draft length; the speed-up is
  * predicted from the measured cost curve and the measured drafting time, against the same replay without drafts.
  */
-export function sweep(recordings: Recording[], drafters: SimDrafter[], ks: (number | "adaptive" | "oracle")[], curvePoints: Record<number, number>,
-    onProgress?: (done: number, total: number, note: string) => void): SimResult[] {
+export async function sweep(recordings: Recording[], drafters: SimDrafter[], ks: (number | "adaptive" | "oracle")[], curvePoints: Record<number, number>,
+    onProgress?: (done: number, total: number, note: string) => void): Promise<SimResult[]> {
     const groups = new Map<string, Recording[]>();
     for (const r of recordings) {
         const g = `${r.task}|${r.lang}`;
@@ -53,13 +53,13 @@ export function sweep(recordings: Recording[], drafters: SimDrafter[], ks: (numb
     let done = 0;
     for (const [g, recs] of groups) {
         const [task, lang] = g.split("|");
-        const plain = run(recs, undefined, () => new FixedPolicy(0), curvePoints);
+        const plain = await run(recs, undefined, () => new FixedPolicy(0), curvePoints);
         for (const sd of drafters) {
             const drafter = sd.make(lang);
             for (const k of ks) {
                 onProgress?.(++done, total, `${task} ${lang} ${sd.id} k=${k}`);
                 if (!drafter) continue;
-                const s = run(recs, drafter, () => k === "adaptive" ? new CostAwarePolicy(new CostCurve(curvePoints), 8) : k === "oracle" ? new OraclePolicy(new CostCurve(curvePoints), 8) : new FixedPolicy(k), curvePoints);
+                const s = await run(recs, drafter, (upcoming) => k === "adaptive" ? new CostAwarePolicy(new CostCurve(curvePoints), 8) : k === "oracle" ? new OraclePolicy(new CostCurve(curvePoints), 8, () => upcoming(8)) : new FixedPolicy(k), curvePoints);
                 const a = acceptanceRate(s), cost = new CostCurve(curvePoints), draft = Number.isNaN(draftMsPerToken(s)) ? 0 : draftMsPerToken(s);
                 const kk = typeof k === "number" ? k : bestK(a, cost, draft);
                 // the cost-aware policy may also decline to draft (k = 0), so its bound is never below plain decoding
@@ -76,10 +76,12 @@ export function sweep(recordings: Recording[], drafters: SimDrafter[], ks: (numb
     return results;
 }
 
-function run(recs: Recording[], drafter: Drafter | undefined, policy: () => DraftPolicy, curvePoints: Record<number, number>): Stats {
+/** Replays a group's recordings with one policy (it learns across inputs, as the engine's shared policy does). */
+async function run(recs: Recording[], drafter: Drafter | undefined, policy: (upcoming: (k: number) => readonly number[]) => DraftPolicy, curvePoints: Record<number, number>): Promise<Stats> {
     const total = new Stats();
-    const p = policy(); // one policy for the group: it learns across inputs, as the engine's shared policy does
-    for (const r of recs) total.merge(simulate(r.prompt, r.output, drafter ?? NO_DRAFTER, p, new CostCurve(curvePoints), r.stopToken, r.maxTokens).snapshot());
+    let current: ReplayTarget | undefined;
+    const p = policy((k) => current!.upcoming(k));
+    for (const r of recs) total.merge((await simulate(r, drafter, p, new CostCurve(curvePoints), (t) => { current = t; })).snapshot());
     return total;
 }
 

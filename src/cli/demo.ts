@@ -3,10 +3,10 @@ import {translationPrompt} from "../core/tasks";
 import {divergence} from "../bench/divergence";
 import {summarize, type RunRecord} from "../bench/live";
 import {TABLE_HEADER, tableRows, textTable} from "../bench/table";
-import {CascadeDrafter} from "../drafters/cascade";
-import type {Drafter} from "../drafters/drafter";
+import type {Drafter} from "../core/drafter";
 import {LookupDrafter} from "../drafters/lookup";
 import {loadNgramDrafter} from "../drafters/ngram";
+import {cascadeOf} from "../engine/drafters";
 import {Engine} from "../engine/engine";
 import {ensureNgramFile} from "../engine/ngram-files";
 import {DEFAULT_TARGET} from "../models/registry";
@@ -46,7 +46,7 @@ export async function run(argv: string[]): Promise<void> {
             {id: "none", policy: () => new FixedPolicy(0), show: true},
             {id: "lookup k=2", drafter: new LookupDrafter(), policy: () => new FixedPolicy(2), show: false},
             {id: `ngram:${lang} k=1`, drafter: ngram, policy: () => new FixedPolicy(1), show: false},
-            {id: "cascade adaptive", drafter: new CascadeDrafter([new LookupDrafter(), ngram]), policy: () => shared, show: true},
+            {id: "cascade adaptive", drafter: cascadeOf({ngram}), policy: () => shared, show: true},
         ];
         await engine.generate(translationPrompt(PARAGRAPHS[0], lang), undefined, {maxTokens: 8}); // warm-up
         const records: RunRecord[] = [];

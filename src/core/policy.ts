@@ -1,4 +1,4 @@
-import type {Drafter, Proposal} from "../drafters/drafter";
+import type {Drafter, Proposal} from "./drafter";
 
 /**
  * Decides, at every step, how many draft tokens to verify.

@@ -102,6 +102,14 @@ export const draftMsPerToken = (s: S): number => s.drafted > 0 ? s.draftMs / s.d
  */
 export const batchCosts = (s: Pick<StatsSnapshot, "stepsByDrafts" | "verifyMsByDrafts">, minSteps = 1): Record<number, number> =>
     Object.fromEntries(s.stepsByDrafts.flatMap((steps, i) => steps >= minSteps ? [[i + 1, s.verifyMsByDrafts[i] / steps]] : []));
+/**
+ * The statistics retimed with a cost per batch size: verification time = sum over steps of `cost(n)` for a batch of
+ * n tokens (n - 1 drafts); decode time = drafting time + that. How a replay predicts a run's time from a cost curve.
+ */
+export function retimed(s: StatsSnapshot, cost: (n: number) => number): StatsSnapshot {
+    const verifyMs = s.stepsByDrafts.reduce((sum, steps, i) => sum + steps * cost(i + 1), 0);
+    return {...s, verifyMs, decodeMs: s.draftMs + verifyMs};
+}
 /** Verification time per target step (ms). */
 export const verifyMsPerStep = (s: S): number => s.steps > 0 ? s.verifyMs / s.steps : NaN;
 /** Decode throughput = output tokens / decode wall time (prompt evaluation excluded; it is the same for every drafter). */

@@ -31,7 +31,14 @@ export interface VerifyOptions {
     /** Also return the target's (post-sampling-transform) distribution at every position. Costly: only for
      * drafts that come with a distribution under sampling. */
     distributions?: boolean;
+    /**
+     * Per position, tokens the choice must not be (a generation that has written nothing visible yet):
+     * "stop" rules out stop tokens, "blank" also every token without a visible character.
+     */
+    restrict?: readonly (Restriction | undefined)[];
 }
+
+export type Restriction = "stop" | "blank";
 
 export interface PositionResult {
     /** The target's choice for the token after this position: argmax (greedy) or a sample. */

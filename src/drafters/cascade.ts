@@ -1,4 +1,4 @@
-import type {Drafter, Proposal, ProposeOptions} from "./drafter";
+import type {Drafter, Proposal, ProposeOptions} from "../core/drafter";
 
 /**
  * Cascade: asks each drafter in order (context lookup, then the corpus n-gram, then a draft model if configured)
@@ -9,8 +9,6 @@ export class CascadeDrafter implements Drafter {
     readonly name: string;
     readonly expensive = false;
     lastSource: Drafter | undefined;
-    /** How many tokens an expensive member may draft (the engine wires this to the policy's budget). */
-    expensiveBudget: (d: Drafter) => number = () => 2;
 
     constructor(readonly drafters: Drafter[], name = "cascade") {
         if (drafters.length === 0) throw new Error("cascade needs at least one drafter");
@@ -23,7 +21,7 @@ export class CascadeDrafter implements Drafter {
         const next = (i: number): Proposal | Promise<Proposal> => {
             for (; i < this.drafters.length; i++) {
                 const d = this.drafters[i];
-                const want = d.expensive ? Math.min(k, this.expensiveBudget(d)) : k;
+                const want = d.expensive ? Math.min(k, o?.budget?.(d) ?? 2) : k;
                 if (want <= 0) continue;
                 const p = d.propose(context, want, o);
                 if (p instanceof Promise) return p.then((r) => r.tokens.length > 0 ? this.take(d, r) : next(i + 1));

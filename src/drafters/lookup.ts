@@ -1,4 +1,4 @@
-import type {Drafter, Proposal, ProposeOptions} from "./drafter";
+import type {Drafter, Proposal, ProposeOptions} from "../core/drafter";
 
 /**
  * Context (prompt) lookup drafter: continues n-grams that already occur in the prompt and the output so far.

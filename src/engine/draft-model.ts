@@ -1,7 +1,7 @@
 import type * as NLC from "node-llama-cpp";
 import {PolyspecError} from "../core/errors";
 import type {Tokenizer} from "../core/target";
-import type {Drafter, Proposal} from "../drafters/drafter";
+import type {Drafter, Proposal} from "../core/drafter";
 import {LoadedModel} from "./model";
 
 /**

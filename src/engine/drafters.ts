@@ -1,7 +1,7 @@
 import {PolyspecError} from "../core/errors";
 import type {Tokenizer} from "../core/target";
 import {CascadeDrafter} from "../drafters/cascade";
-import type {Drafter} from "../drafters/drafter";
+import type {Drafter} from "../core/drafter";
 import {LookupDrafter} from "../drafters/lookup";
 import {loadNgramDrafter} from "../drafters/ngram";
 import {DraftModelDrafter} from "./draft-model";
@@ -32,13 +32,19 @@ export async function createDrafter(spec: string, target: Tokenizer, files: Draf
         case "model":
             if (!arg) throw new PolyspecError("--drafter model:MODEL needs a draft model (a GGUF path or qwen2.5-coder-0.5b)", "E_USAGE");
             return DraftModelDrafter.open(arg, target);
-        case "cascade": {
-            const list: Drafter[] = [new LookupDrafter()];
-            if (files.ngram) list.push(loadNgramDrafter(files.ngram, target));
-            if (files.draftModel) list.push(await DraftModelDrafter.open(files.draftModel, target));
-            return new CascadeDrafter(list);
-        }
+        case "cascade":
+            return cascadeOf({ngram: files.ngram ? loadNgramDrafter(files.ngram, target) : undefined,
+                draftModel: files.draftModel ? await DraftModelDrafter.open(files.draftModel, target) : undefined});
         default:
             throw new PolyspecError(`unknown drafter "${spec}": use ${DRAFTER_SPECS}`, "E_USAGE");
     }
+}
+
+/**
+ * The cascade, from drafters already loaded: context lookup first, then the corpus n-gram table and the draft
+ * model where given. Every cascade (CLI, editor, demo, benchmark) is made here. Synchronous: with table members
+ * only it stays replayable offline.
+ */
+export function cascadeOf(members: {ngram?: Drafter; draftModel?: Drafter} = {}): CascadeDrafter {
+    return new CascadeDrafter([new LookupDrafter(), ...[members.ngram, members.draftModel].filter((d): d is Drafter => !!d)]);
 }

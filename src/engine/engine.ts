@@ -6,8 +6,7 @@ import {Stats, type StatsSnapshot} from "../core/stats";
 import {TextStreamer} from "../core/stream";
 import type {Sampling} from "../core/target";
 import type {PromptSpec} from "../core/tasks";
-import {CascadeDrafter} from "../drafters/cascade";
-import type {Drafter} from "../drafters/drafter";
+import type {Drafter} from "../core/drafter";
 import {costCurve} from "./costs";
 import {cores, type GpuChoice} from "./llama";
 import {LoadedModel} from "./model";
@@ -37,6 +36,8 @@ export interface GenerateOptions {
     /** Live statistics after each step. */
     onStats?: (s: StatsSnapshot) => void;
     stopWhen?: (text: string) => boolean;
+    /** Never end before the output holds a visible character (default true; see LoopOptions.nonEmpty). */
+    nonEmpty?: boolean;
     /** Policy override (benchmarks). */
     policy?: DraftPolicy;
     /**
@@ -133,9 +134,6 @@ export class Engine {
         const maxTokens = Math.min(o.maxTokens ?? 512, room);
         const k = o.k ?? 8;
         const policy = o.policy ?? (o.adaptive === false ? new FixedPolicy(k) : await this.policy(k, o.profile));
-        drafter?.reset();
-        // a cascade asks its expensive member (a draft model) for as many tokens as the policy's budget allows
-        if (drafter instanceof CascadeDrafter) drafter.expensiveBudget = (d) => policy.budget(d);
         const reused = await this.target.prepare(tokens.slice(0, -1));
         const stats = new Stats();
         const streamer = new TextStreamer((t) => this.model.detokenize(t));
@@ -144,7 +142,7 @@ export class Engine {
         let end: {finish: GenerateResult["finish"]; stopToken?: number} = {finish: "cancelled"};
         try {
             end = await speculate(this.target, drafter, tokens, {
-                maxTokens, sampling: o.sampling, policy, cancel: o.cancel,
+                maxTokens, sampling: o.sampling, policy, cancel: o.cancel, nonEmpty: o.nonEmpty ?? true,
                 onTokens: (fresh) => {
                     stats.ttftMs ??= performance.now() - t0;
                     out.push(...fresh);

@@ -18,7 +18,7 @@ export interface OpenModelOptions {
 export class LoadedModel implements Tokenizer {
     readonly vocabSize: number;
     readonly fingerprint: string;
-    private constructor(readonly model: NLC.LlamaModel, readonly path: string) {
+    private constructor(readonly model: NLC.LlamaModel, readonly path: string, private readonly lib: typeof NLC) {
         const tokens = model.fileInfo.metadata.tokenizer?.ggml?.tokens as unknown as string[] | undefined;
         if (tokens && tokens.length > 0) {
             this.vocabSize = tokens.length;
@@ -41,7 +41,7 @@ export class LoadedModel implements Tokenizer {
         }
         if (!fs.existsSync(modelPath)) throw new PolyspecError(`model file not found: ${modelPath}`);
         try {
-            return new LoadedModel(await llama.loadModel({modelPath, vocabOnly: o.vocabOnly}), modelPath);
+            return new LoadedModel(await llama.loadModel({modelPath, vocabOnly: o.vocabOnly}), modelPath, await nodeLlamaCpp());
         } catch (e) {
             throw new PolyspecError(`cannot load model ${modelPath}: ${(e as Error).message.split("\n")[0]} (is it a complete GGUF file? re-fetch it or pick another)`);
         }
@@ -55,6 +55,9 @@ export class LoadedModel implements Tokenizer {
         return this.model.detokenize(tokens as NLC.Token[], false);
     }
 
+    /** An empty token bias for this model's tokenizer. */
+    tokenBias(): NLC.TokenBias { return new this.lib.TokenBias(this.model.tokenizer); }
+
     get bos(): number | null { return this.model.tokens.bos; }
     get eos(): number | null { return this.model.tokens.eos; }
     get eot(): number | null { return this.model.tokens.eot; }
@@ -67,6 +70,16 @@ export class LoadedModel implements Tokenizer {
             for (let t = 0; t < this.vocabSize; t++) if (this.model.isEogToken(t as NLC.Token)) this.stops.add(t);
         }
         return this.stops;
+    }
+
+    private blanks?: number[];
+    /** Tokens whose text has no visible character (spaces, line breaks, empty control pieces), stop tokens aside. */
+    get blankTokens(): readonly number[] {
+        if (!this.blanks) {
+            this.blanks = [];
+            for (let t = 0; t < this.vocabSize; t++) if (!this.stopTokens.has(t) && !/\S/u.test(this.detokenize([t]))) this.blanks.push(t);
+        }
+        return this.blanks;
     }
 
     async dispose(): Promise<void> {

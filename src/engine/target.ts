@@ -1,5 +1,5 @@
 import type * as NLC from "node-llama-cpp";
-import type {PositionResult, Target, VerifyOptions} from "../core/target";
+import type {PositionResult, Restriction, Target, VerifyOptions} from "../core/target";
 import type {LoadedModel} from "./model";
 
 /**
@@ -39,17 +39,38 @@ export class LlamaTarget implements Target {
 
     async verify(tokens: readonly number[], o: VerifyOptions): Promise<PositionResult[]> {
         const s = o.sampling;
-        const input = tokens.map((t, i): NLC.ControlledEvaluateInputItem => [t as NLC.Token, {generateNext: {
-            token: true,
-            probabilities: o.distributions || undefined,
-            options: s ? {temperature: s.temperature, topK: s.topK, topP: s.topP, minP: s.minP, seed: o.seeds?.[i] ?? s.seed} : undefined,
-        }}]);
+        const input = tokens.map((t, i): NLC.ControlledEvaluateInputItem => {
+            const r = o.restrict?.[i];
+            const bias = r ? {tokenBias: this.ban(r)} : undefined;
+            const options = s ? {temperature: s.temperature, topK: s.topK, topP: s.topP, minP: s.minP, seed: o.seeds?.[i] ?? s.seed, ...bias} : bias;
+            return [t as NLC.Token, {generateNext: {token: true, probabilities: o.distributions || undefined, options}}];
+        });
         const res = await this.seq.controlledEvaluate(input);
         return tokens.map((_, i) => {
             const next = res[i]?.next;
             if (next?.token == null) throw new Error(`the target returned no token at position ${i}`);
             return {token: next.token, dist: next.probabilities as Map<number, number> | undefined};
         });
+    }
+
+    private readonly bans = new Map<Restriction, NLC.TokenBias>();
+    /**
+     * A token bias that rules out every stop token ("stop"), or every stop token and every token without a visible
+     * character ("blank"). node-llama-cpp's TokenBias.set() ignores end-of-generation tokens on purpose, so the
+     * bias is written into its map directly (node-llama-cpp is pinned; an engine test checks that a banned token
+     * is never chosen, so a change of that internal fails the tests).
+     */
+    private ban(r: Restriction): NLC.TokenBias {
+        let bias = this.bans.get(r);
+        if (!bias) {
+            bias = this.model.tokenBias();
+            const map = (bias as unknown as {_biases: Map<number, number>})._biases;
+            if (!(map instanceof Map)) throw new Error("node-llama-cpp's TokenBias changed: cannot rule out stop tokens");
+            for (const t of this.stopTokens) map.set(t, -Infinity);
+            if (r === "blank") for (const t of this.model.blankTokens) map.set(t, -Infinity);
+            this.bans.set(r, bias);
+        }
+        return bias;
     }
 
     async rollback(n: number): Promise<void> {

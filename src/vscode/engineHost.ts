@@ -3,7 +3,7 @@ import path from "node:path";
 import * as vscode from "vscode";
 import {CancelledError} from "../core/errors";
 import {CancelSource} from "./jobs";
-import type {Drafter} from "../drafters/drafter";
+import type {Drafter} from "../core/drafter";
 import {createDrafter} from "../engine/drafters";
 import {Engine} from "../engine/engine";
 import {DEFAULT_TARGET, fetchModel, findModel, isFetched} from "../models";

@@ -3,7 +3,7 @@ import {languageByCode} from "../core/languages";
 import {summary} from "../core/stats";
 import type {Sampling} from "../core/target";
 import type {PromptSpec} from "../core/tasks";
-import type {Drafter} from "../drafters/drafter";
+import type {Drafter} from "../core/drafter";
 import type {Engine} from "../engine/engine";
 import type {Deps} from "./deps";
 import {errorMessage} from "./log";

@@ -13,7 +13,7 @@ import {CascadeDrafter} from "../../src/drafters/cascade";
 import {renderPrompt} from "../../src/engine/prompt";
 import {LookupDrafter} from "../../src/drafters/lookup";
 import {loadNgramDrafter, trainNgram} from "../../src/drafters/ngram";
-import type {Drafter} from "../../src/drafters/drafter";
+import type {Drafter} from "../../src/core/drafter";
 import {Engine} from "../../src/engine/engine";
 import {tinyModel} from "../helpers/tiny-model";
 
@@ -41,7 +41,7 @@ describe("simulated and live speculation agree (greedy, exact F32 model)", funct
         for (const [name, make] of makers) for (const k of [1, 3, 6]) {
             let simAcc = 0, simDrafted = 0, simSteps = 0, liveAcc = 0, liveDrafted = 0, liveSteps = 0;
             for (const [i, r] of recs.entries()) {
-                const sim = simulate(r.prompt, r.output, make(), new FixedPolicy(k), curve, r.stopToken, r.maxTokens);
+                const sim = await simulate(r, make(), new FixedPolicy(k), curve);
                 const live = await engine.generate(cases[i].prompt, make(), {maxTokens: 40, policy: new FixedPolicy(k)});
                 assert.deepEqual(live.tokens, r.output);
                 simAcc += sim.accepted; simDrafted += sim.drafted; simSteps += sim.steps;
@@ -65,7 +65,7 @@ describe("simulated and live speculation agree (greedy, exact F32 model)", funct
         const cell = summarize(records, "none").find((c) => c.runner === "cascade")!;
         const prompts = new Map<string, number[]>();
         for (const c of cases) prompts.set(c.id, await renderPrompt(engine.model, c.prompt));
-        const sim = replayLive(records, {task: "story", lang: "en", runner: "cascade", baseline: "none"}, (id) => prompts.get(id)!, cascade(), new CostAwarePolicy(curve, 8), [curve], 40)!;
+        const sim = (await replayLive(records, {task: "story", lang: "en", runner: "cascade", baseline: "none"}, (id) => prompts.get(id)!, cascade(), new CostAwarePolicy(curve, 8), [curve], 40))!;
         assert.deepEqual([sim.stats.accepted, sim.stats.drafted, sim.stats.steps, sim.stats.tokens],
             [cell.stats.accepted, cell.stats.drafted, cell.stats.steps, cell.stats.tokens]);
         assert.ok(cell.stats.accepted > 0 && cell.stats.accepted < cell.stats.drafted, `the policy drafted, with hits and misses (${cell.stats.accepted}/${cell.stats.drafted})`);

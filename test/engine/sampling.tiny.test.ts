@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import {FixedPolicy} from "../../src/core/policy";
 import {sampleFrom} from "../../src/core/rng";
 import type {Sampling} from "../../src/core/target";
-import type {Drafter, Proposal, ProposeOptions} from "../../src/drafters/drafter";
+import type {Drafter, Proposal, ProposeOptions} from "../../src/core/drafter";
 import {LookupDrafter} from "../../src/drafters/lookup";
 import {Engine} from "../../src/engine/engine";
 import {tinyModel} from "../helpers/tiny-model";

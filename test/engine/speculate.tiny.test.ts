@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import {acceptanceRate, tokensPerStep} from "../../src/core/stats";
-import type {Drafter, Proposal} from "../../src/drafters/drafter";
+import type {Drafter, Proposal} from "../../src/core/drafter";
 import {LookupDrafter} from "../../src/drafters/lookup";
 import {Engine} from "../../src/engine/engine";
 import {tinyModel} from "../helpers/tiny-model";

@@ -1,5 +1,5 @@
 import type {PromptSpec} from "../../src/core/tasks";
-import type {Drafter} from "../../src/drafters/drafter";
+import type {Drafter} from "../../src/core/drafter";
 import {divergence, type Divergence} from "../../src/bench/divergence";
 import type {Engine, GenerateOptions} from "../../src/engine/engine";
 

@@ -1,5 +1,5 @@
 import {sampleFrom} from "../../core/rng";
-import type {Drafter, Proposal, ProposeOptions} from "../drafter";
+import type {Drafter, Proposal, ProposeOptions} from "../../core/drafter";
 import {DEQUANT, MAX_TOKEN, type ExpectTokenizer} from "./format";
 import {NgramTable, distribution} from "./table";
 

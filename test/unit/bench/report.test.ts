@@ -7,8 +7,8 @@ import {writeReport, type ResultRecord} from "../../../src/bench/report";
 import {greedyCell} from "../../../src/bench/table";
 import {barChart, scatter} from "../../../src/bench/svg";
 import {CostCurve, FixedPolicy} from "../../../src/core/policy";
-import {OraclePolicy, simulate} from "../../../src/bench/simulate";
-import {median, Stats} from "../../../src/core/stats";
+import {OraclePolicy, simulate, type ReplayTarget} from "../../../src/bench/simulate";
+import {median, retimed, Stats} from "../../../src/core/stats";
 import {LookupDrafter} from "../../../src/drafters/lookup";
 
 const stats = (tokens: number, decodeMs: number, drafted = 0, accepted = 0, steps = tokens) => {
@@ -55,38 +55,44 @@ describe("bench: live summaries", () => {
 });
 
 describe("bench: simulation", () => {
-    it("replays a recorded output: plain replay takes one step per token, lookup fewer on repetitive text", () => {
+    it("replays a recorded output: plain replay takes one step per token, lookup fewer on repetitive text", async () => {
         const out = [1, 2, 3, 4, 1, 2, 3, 4, 1, 2, 3, 4];
         const curve = new CostCurve({1: 10, 2: 12, 4: 16, 8: 24, 16: 40});
-        const none = {name: "none", expensive: false, propose: () => ({tokens: []}), observe() {}, reset() {}, describe: () => ""};
-        const plain = simulate([9, 1, 2, 3, 4], out, none, new FixedPolicy(0), curve);
+        const rec = (prompt: number[], output: number[], stopToken?: number) => ({prompt, output, stopToken, maxTokens: stopToken === undefined ? output.length : 64});
+        const plain = await simulate(rec([9, 1, 2, 3, 4], out), undefined, new FixedPolicy(0), curve);
         assert.equal(plain.steps, out.length);
         assert.equal(plain.tokens, out.length);
-        const spec = simulate([9, 1, 2, 3, 4], out, new LookupDrafter(2, 3), new FixedPolicy(4), curve);
+        const spec = await simulate(rec([9, 1, 2, 3, 4], out), new LookupDrafter(2, 3), new FixedPolicy(4), curve);
         assert.equal(spec.tokens, out.length);
         assert.ok(spec.steps < plain.steps / 2);
         assert.equal(spec.accepted, out.length - spec.steps);
         // a stop token is verified by the last step but not emitted
-        const stopped = simulate([9], [5, 6], none, new FixedPolicy(0), curve, 7);
+        const stopped = await simulate(rec([9], [5, 6], 7), undefined, new FixedPolicy(0), curve);
         assert.equal(stopped.steps, 3);
         assert.equal(stopped.tokens, 2);
     });
-    it("the oracle policy verifies only drafts that will be accepted, where the cost curve says they pay, and beats every fixed k", () => {
+    it("the oracle policy verifies only drafts that will be accepted, where the cost curve says they pay, and beats every fixed k", async () => {
         // a text that repeats, then departs from the repetition: fixed-k lookup wastes drafts where it departs
         const out = [1, 2, 3, 4, 5, 1, 2, 3, 4, 6, 1, 2, 3, 7, 8, 1, 2, 9];
         const prompt = [9, 1, 2, 3, 4, 5];
         const cpu = new CostCurve({1: 10, 2: 16, 3: 22, 4: 28, 8: 52, 16: 100});
-        const oracle = simulate(prompt, out, new LookupDrafter(2, 3), new OraclePolicy(cpu, 8), cpu);
+        const rec = {prompt, output: out, maxTokens: out.length};
+        const withOracle = (cost: CostCurve) => {
+            let target: ReplayTarget | undefined;
+            return simulate(rec, new LookupDrafter(2, 3), new OraclePolicy(cost, 8, () => target!.upcoming(8)), cost, (t) => { target = t; });
+        };
+        const oracle = await withOracle(cpu);
         assert.equal(oracle.tokens, out.length);
         assert.equal(oracle.accepted, oracle.drafted, "never verifies a draft that fails");
         assert.ok(oracle.drafted > 0);
         for (const k of [1, 2, 4, 8]) {
-            const fixed = simulate(prompt, out, new LookupDrafter(2, 3), new FixedPolicy(k), cpu);
-            assert.ok(oracle.decodeMs <= fixed.decodeMs + 1e-9, `oracle ${oracle.decodeMs} ms vs fixed k=${k} ${fixed.decodeMs} ms`);
+            const fixed = await simulate(rec, new LookupDrafter(2, 3), new FixedPolicy(k), cpu);
+            const verify = (s: Stats) => retimed(s.snapshot(), (n) => cpu.at(n)).verifyMs;
+            assert.ok(verify(oracle) <= verify(fixed) + 1e-9, `oracle ${verify(oracle)} ms vs fixed k=${k} ${verify(fixed)} ms`);
         }
         // where one draft never pays (a batch of 2 costs two steps), the oracle decodes plainly
         const dear = new CostCurve({1: 10, 2: 20, 3: 30, 4: 40, 16: 160});
-        assert.equal(simulate(prompt, out, new LookupDrafter(2, 3), new OraclePolicy(dear, 8), dear).drafted, 0);
+        assert.equal((await withOracle(dear)).drafted, 0);
     });
 });
 

@@ -4,7 +4,7 @@ import {CostAwarePolicy, CostCurve, FixedPolicy} from "../../../src/core/policy"
 import {mixSeed, mulberry32, sampleFrom} from "../../../src/core/rng";
 import {acceptanceByPosition, acceptanceRate, expectedTokensPerStep, leviathanBound, Stats, tokensPerSecond, tokensPerStep, batchCosts} from "../../../src/core/stats";
 import {TextStreamer} from "../../../src/core/stream";
-import type {Drafter, Proposal} from "../../../src/drafters/drafter";
+import type {Drafter, Proposal} from "../../../src/core/drafter";
 import {CascadeDrafter} from "../../../src/drafters/cascade";
 import {LookupDrafter} from "../../../src/drafters/lookup";
 

@@ -1,4 +1,4 @@
-import type {Rng} from "../core/rng";
+import type {Rng} from "./rng";
 
 /**
  * What a drafter proposes: up to k tokens that continue the context.
@@ -19,6 +19,11 @@ export interface ProposeOptions {
     /** Sampling mode: a drafter with a distribution samples its proposals from it with this generator and
      * returns `dists`; without it (greedy) it proposes its most likely tokens. */
     rng?: Rng;
+    /**
+     * How many tokens an expensive drafter may draft now (the policy's budget for it). A drafter that combines
+     * others (the cascade) asks it for its expensive members; the loop passes the policy's.
+     */
+    budget?: (d: Drafter) => number;
 }
 
 /**
