@@ -30,5 +30,32 @@ for (const {dir, banned} of rules) {
         }
     }
 }
+// no import cycles between files of src/ (type-only imports included: a cycle is a cycle in the design)
+const graph = new Map();
+for (const file of walk("src")) {
+    const src = fs.readFileSync(file, "utf8");
+    const deps = [];
+    for (const m of src.matchAll(importRe)) {
+        const spec = m[1] ?? m[2] ?? m[3];
+        if (!spec.startsWith(".")) continue;
+        const base = path.join(path.dirname(file), spec);
+        const target = [`${base}.ts`, path.join(base, "index.ts")].find((f) => fs.existsSync(f));
+        if (target) deps.push(target);
+    }
+    graph.set(file, deps);
+}
+const state = new Map(); // 1: on the stack, 2: done
+const stack = [];
+const cycles = [];
+const visit = (f) => {
+    state.set(f, 1); stack.push(f);
+    for (const d of graph.get(f) ?? []) {
+        if (state.get(d) === 1) cycles.push([...stack.slice(stack.indexOf(d)), d]);
+        else if (!state.has(d)) visit(d);
+    }
+    stack.pop(); state.set(f, 2);
+};
+for (const f of graph.keys()) if (!state.has(f)) visit(f);
+for (const c of cycles) { console.error(`import cycle: ${c.join(" -> ")}`); bad++; }
 if (bad) { console.error(`lint-layers: ${bad} layering violation(s)`); process.exit(1); }
 console.log("lint-layers: ok");

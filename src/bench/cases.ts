@@ -1,8 +1,19 @@
 import fs from "node:fs";
 import {PolyspecError} from "../core/errors";
-import {storyPrompt, translationPrompt} from "../core/tasks";
+import {storyPrompt, translationPrompt, type PromptSpec} from "../core/tasks";
 import {buildCorpus, corpusPaths, readJsonl} from "../corpus";
-import type {BenchCase} from "./live";
+
+/** One held-out input of the benchmark. */
+export interface BenchCase {
+    task: "translate" | "story";
+    lang: string;
+    id: string;
+    prompt: PromptSpec;
+    /** The raw input (source sentence or story opening). */
+    input: string;
+    /** Reference translation (for chrF). */
+    reference?: string;
+}
 
 /**
  * Held-out inputs from the corpus build (the first n from `offset`, or as many as there are): translation English -> X from the story-domain test set (Wesnoth) and

@@ -1,19 +1,9 @@
 import {PolyspecError, throwIfCancelled, type Cancel} from "../core/errors";
 import {Stats, speedup, tokensPerSecond, type StatsSnapshot} from "../core/stats";
-import type {PromptSpec} from "../core/tasks";
 import {firstDifference, type Divergence} from "./divergence";
+import type {BenchCase} from "./cases";
 import type {Runner} from "./runner";
 
-export interface BenchCase {
-    task: "translate" | "story";
-    lang: string;
-    id: string;
-    prompt: PromptSpec;
-    /** The raw input (source sentence or story opening). */
-    input: string;
-    /** Reference translation (for chrF). */
-    reference?: string;
-}
 
 export interface RunRecord {
     task: string;

@@ -1,10 +1,10 @@
 import type * as NLC from "node-llama-cpp";
-import {Stats} from "../core/stats";
+import {decodeMsFromFirstToken, Stats} from "../core/stats";
 import type {Engine} from "../engine/engine";
 import {LoadedModel} from "../engine/model";
 import {nodeLlamaCpp} from "../engine/llama";
 import {renderPrompt} from "../engine/prompt";
-import type {BenchCase} from "./live";
+import type {BenchCase} from "./cases";
 import type {RunOutcome, Runner, RunSampling} from "./runner";
 
 /**
@@ -56,8 +56,8 @@ export class PeerRunner implements Runner {
         stats.accepted = p.validated - before.validated;
         stats.drafted = stats.accepted + (p.refuted - before.refuted);
         // node-llama-cpp evaluates the whole prompt before the first token, so decode time is measured after the
-        // first token and scaled by n/(n-1) to cover the same n steps as our loop's decode time
-        stats.decodeMs = out.length > 1 ? (tEnd - tFirst) * out.length / (out.length - 1) : tEnd - t0;
+        // first token and scaled to cover the same n steps as our loop's decode time
+        stats.decodeMs = out.length > 1 ? decodeMsFromFirstToken(tFirst, tEnd, out.length) : tEnd - t0;
         stats.ttftMs = tFirst - t0;
         return {tokens: out, stats: stats.snapshot()};
     }

@@ -10,7 +10,7 @@ import {Engine} from "../engine/engine";
 import {DEFAULT_TARGET} from "../models/registry";
 import {loadCases} from "./cases";
 import {BenchDrafters} from "./drafters";
-import type {BenchCase} from "./live";
+import type {BenchCase} from "./cases";
 import {liveStage} from "./liveStage";
 import {recordCostCurve, recordOutputs, type Recording} from "./record";
 import {writeReport, type ResultRecord} from "./report";

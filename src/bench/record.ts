@@ -6,7 +6,7 @@ import type {Engine} from "../engine/engine";
 import {median} from "../core/stats";
 import {measure} from "../engine/costs";
 import {renderPrompt} from "../engine/prompt";
-import type {BenchCase} from "./live";
+import type {BenchCase} from "./cases";
 
 /** The target's greedy output for one held-out input: what the simulation replays. */
 export interface Recording {

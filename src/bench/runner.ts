@@ -2,7 +2,7 @@ import type {DraftPolicy} from "../core/policy";
 import type {StatsSnapshot} from "../core/stats";
 import type {Drafter} from "../core/drafter";
 import type {Engine} from "../engine/engine";
-import type {BenchCase} from "./live";
+import type {BenchCase} from "./cases";
 
 export interface RunOutcome {
     tokens: number[];

@@ -84,7 +84,7 @@ async function loop(target: LoopTarget, drafter: Drafter | undefined, prompt: re
         const stop = fresh.findIndex((t) => target.stopTokens.has(t));
         const emit = fresh.slice(0, Math.min(stop < 0 ? fresh.length : stop, o.maxTokens - pos));
         if (drafter) { drafter.observe(v.accepted, n); o.policy.observe(drafter, proposal, n, v.accepted, tVerify - tDraft, tDone - tVerify); }
-        stats.recordStep({proposed: n, accepted: v.accepted, emitted: emit.length, draftMs: tVerify - tDraft, verifyMs: tDone - tVerify});
+        stats.recordStep({proposed: n, accepted: v.accepted, emitted: emit.length, stopped: stop >= 0 && stop === emit.length, draftMs: tVerify - tDraft, verifyMs: tDone - tVerify});
         out.push(...emit);
         context.push(...fresh);
         if (o.nonEmpty && !visible) visible = /\S/u.test(target.detokenize(out));

@@ -11,6 +11,8 @@ export interface StepRecord {
     accepted: number;
     /** Tokens this step added to the output: accepted + the target's own token (fewer if generation stopped). */
     emitted: number;
+    /** The step's own token was a stop token (it ended the generation and is not in the output). */
+    stopped?: boolean;
     /** Wall time spent in the drafter. */
     draftMs: number;
     /** Wall time of the target's batched evaluation (and its roll-back). */
@@ -22,6 +24,8 @@ export interface StatsSnapshot {
     drafted: number;
     accepted: number;
     tokens: number;
+    /** Steps whose own token was a stop token (0 or 1 per generation; absent in older snapshots). */
+    stops?: number;
     draftMs: number;
     verifyMs: number;
     decodeMs: number;
@@ -39,6 +43,7 @@ export class Stats {
     drafted = 0;
     accepted = 0;
     tokens = 0;
+    stops = 0;
     draftMs = 0;
     verifyMs = 0;
     /** Time from the first decode step to the last token (excludes prompt evaluation). */
@@ -55,6 +60,7 @@ export class Stats {
         this.drafted += s.proposed;
         this.accepted += s.accepted;
         this.tokens += s.emitted;
+        if (s.stopped) this.stops++;
         this.draftMs += s.draftMs;
         this.verifyMs += s.verifyMs;
         for (let i = 0; i < s.proposed; i++) {
@@ -68,7 +74,7 @@ export class Stats {
     }
 
     merge(o: StatsSnapshot): void {
-        this.steps += o.steps; this.drafted += o.drafted; this.accepted += o.accepted; this.tokens += o.tokens;
+        this.steps += o.steps; this.drafted += o.drafted; this.accepted += o.accepted; this.tokens += o.tokens; this.stops += o.stops ?? 0;
         this.draftMs += o.draftMs; this.verifyMs += o.verifyMs; this.decodeMs += o.decodeMs;
         o.proposedAt.forEach((v, i) => { this.proposedAt[i] = (this.proposedAt[i] ?? 0) + v; });
         o.acceptedAt.forEach((v, i) => { this.acceptedAt[i] = (this.acceptedAt[i] ?? 0) + v; });
@@ -80,18 +86,22 @@ export class Stats {
     }
 
     snapshot(): StatsSnapshot {
-        return {steps: this.steps, drafted: this.drafted, accepted: this.accepted, tokens: this.tokens, draftMs: this.draftMs,
+        return {steps: this.steps, drafted: this.drafted, accepted: this.accepted, tokens: this.tokens, stops: this.stops, draftMs: this.draftMs,
             verifyMs: this.verifyMs, decodeMs: this.decodeMs, ttftMs: this.ttftMs, proposedAt: [...this.proposedAt], acceptedAt: [...this.acceptedAt],
             stepsByDrafts: [...this.stepsByDrafts], verifyMsByDrafts: [...this.verifyMsByDrafts]};
     }
 }
 
-type S = Pick<StatsSnapshot, "steps" | "drafted" | "accepted" | "tokens" | "draftMs" | "verifyMs" | "decodeMs" | "proposedAt" | "acceptedAt">;
+type S = Pick<StatsSnapshot, "steps" | "drafted" | "accepted" | "tokens" | "stops" | "draftMs" | "verifyMs" | "decodeMs" | "proposedAt" | "acceptedAt">;
 
 /** Acceptance rate = accepted draft tokens / drafted tokens (NaN when nothing was drafted). */
 export const acceptanceRate = (s: S): number => s.drafted > 0 ? s.accepted / s.drafted : NaN;
-/** Mean tokens per target step = output tokens / target evaluations (counts the target's own token: plain decoding = 1). */
-export const tokensPerStep = (s: S): number => s.steps > 0 ? s.tokens / s.steps : NaN;
+/**
+ * Mean tokens per target step = (output tokens + stop tokens) / target evaluations. Every step yields the target's
+ * own token; the one that ends a generation yields a stop token, which is not output but is counted here, so plain
+ * decoding is exactly 1.00.
+ */
+export const tokensPerStep = (s: S): number => s.steps > 0 ? (s.tokens + (s.stops ?? 0)) / s.steps : NaN;
 /** Acceptance by draft position i = accepted at i / drafts that reached position i (conditional on i-1 accepted). */
 export const acceptanceByPosition = (s: S): number[] => s.proposedAt.map((p, i) => p > 0 ? (s.acceptedAt[i] ?? 0) / p : NaN);
 /** Drafting time per drafted token (ms). */
@@ -114,6 +124,17 @@ export function retimed(s: StatsSnapshot, cost: (n: number) => number): StatsSna
 export const verifyMsPerStep = (s: S): number => s.steps > 0 ? s.verifyMs / s.steps : NaN;
 /** Decode throughput = output tokens / decode wall time (prompt evaluation excluded; it is the same for every drafter). */
 export const tokensPerSecond = (s: S): number => s.decodeMs > 0 ? s.tokens / (s.decodeMs / 1000) : NaN;
+/**
+ * Decode throughput while a generation runs: the loop adds its decode time when it ends, so until then the decode
+ * time so far is its drafting plus verification time.
+ */
+export const tokensPerSecondSoFar = (s: S): number => tokensPerSecond(s.decodeMs > 0 ? s : {...s, decodeMs: s.draftMs + s.verifyMs});
+/**
+ * Decode time of a loop that cannot be timed from its first step (node-llama-cpp's own loop evaluates the prompt
+ * and the first token in one call): the time from the first token to the last, over n - 1 steps, scaled to n.
+ */
+export const decodeMsFromFirstToken = (firstTokenAt: number, endAt: number, tokens: number): number =>
+    tokens > 1 ? (endAt - firstTokenAt) * tokens / (tokens - 1) : NaN;
 /** Speed-up = tokens/s with speculation / tokens/s of plain decoding of the same model in the same process. */
 export const speedup = (s: S, baseline: S): number => tokensPerSecond(s) / tokensPerSecond(baseline);
 

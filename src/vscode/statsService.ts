@@ -1,5 +1,5 @@
 import * as vscode from "vscode";
-import {acceptanceRate, tokensPerSecond, tokensPerStep, type StatsSnapshot} from "../core/stats";
+import {acceptanceRate, tokensPerSecondSoFar, tokensPerStep, type StatsSnapshot} from "../core/stats";
 import type {LoopDelay} from "./loopDelay";
 import {num, type LiveView, type LoopDelayView, type StatsView} from "./protocol";
 import {StatsStore, type RunRecord, type Task} from "./statsStore";
@@ -40,18 +40,14 @@ export class StatsService implements vscode.Disposable {
         this.changed.fire();
     }
 
-    /**
-     * Live numbers of a running generation. The loop adds its decode time to the snapshot only when it ends, so
-     * while it runs the decode time so far is its drafting plus verification time.
-     */
+    /** Live numbers of a running generation. */
     progress(task: Task, lang: string, drafter: string, s: StatsSnapshot): {tokensPerSecond: number; acceptance: number} {
-        const now = {...s, decodeMs: s.decodeMs > 0 ? s.decodeMs : s.draftMs + s.verifyMs};
-        const tps = tokensPerSecond(now);
+        const tps = tokensPerSecondSoFar(s);
         const series = this.live && this.live.task === task && this.live.lang === lang && this.live.drafter === drafter ? this.live.series : [];
-        this.live = {task, lang, drafter, tokens: s.tokens, tokensPerSecond: num(tps), acceptanceRate: num(acceptanceRate(now)), tokensPerStep: num(tokensPerStep(now)),
+        this.live = {task, lang, drafter, tokens: s.tokens, tokensPerSecond: num(tps), acceptanceRate: num(acceptanceRate(s)), tokensPerStep: num(tokensPerStep(s)),
             series: [...series, num(tps) ?? 0].slice(-LIVE_POINTS)};
         this.liveChanged.fire(this.live);
-        return {tokensPerSecond: tps, acceptance: acceptanceRate(now)};
+        return {tokensPerSecond: tps, acceptance: acceptanceRate(s)};
     }
 
     startLive(task: Task, lang: string, drafter: string): void {

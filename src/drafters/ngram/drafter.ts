@@ -1,6 +1,7 @@
 import {sampleFrom} from "../../core/rng";
 import type {Drafter, Proposal, ProposeOptions} from "../../core/drafter";
-import {DEQUANT, MAX_TOKEN, type ExpectTokenizer} from "./format";
+import {DEQUANT, MAX_TOKEN} from "./format";
+import {type ExpectTokenizer} from "./reader";
 import {NgramTable, distribution} from "./table";
 
 /**

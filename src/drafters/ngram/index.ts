@@ -17,10 +17,8 @@ export {NgramDrafter} from "./drafter";
 export {NgramTable, distribution, type Match} from "./table";
 export {trainNgram, expandInputs, DEFAULTS, type CorpusInput, type TrainOptions, type TrainResult, type TrainStage} from "./train";
 export {mergeNgramFiles, type MergeOptions, type MergeResult} from "./merge";
-export {
-    FORMAT_VERSION, MAGIC, MAX_ORDER, MIN_ORDER, DEQUANT, contextHash, quantizeCount, parseNgramFile, readHeaderQuick,
-    type ExpectTokenizer, type NgramHeader, type OrderInfo,
-} from "./format";
+export {FORMAT_VERSION, MAGIC, MAX_ORDER, MIN_ORDER, DEQUANT, contextHash, quantizeCount, type NgramHeader, type OrderInfo} from "./format";
+export {parseNgramFile, readHeaderQuick, type ExpectTokenizer} from "./reader";
 export type {TrainJob, WorkerMessage, WorkerStage} from "./worker";
 
 /** Default file name of a table: `<lang>-<first 8 hex digits of the tokenizer fingerprint>.ngram`. */

@@ -1,6 +1,7 @@
 import type {TableSummary} from "./train";
 import {PolyspecError, throwIfCancelled, type Cancel} from "../../core/errors";
-import {DEQUANT, MAX_TOKEN, MIN_ORDER, TableBuilder, checkSettings, writeFileAtomic} from "./format";
+import {DEQUANT, MAX_TOKEN, MIN_ORDER} from "./format";
+import {TableBuilder, checkSettings, writeFileAtomic} from "./writer";
 import {NgramTable} from "./table";
 
 export interface MergeOptions {

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import {PolyspecError} from "../../core/errors";
-import {DEQUANT, HASH_SEED, INDEX_STRIDE, MAX_TOKEN, hashFinal, hashStep, parseNgramFile, type ExpectTokenizer, type NgramHeader, type Section} from "./format";
+import {DEQUANT, HASH_SEED, INDEX_STRIDE, MAX_TOKEN, hashFinal, hashStep, type NgramHeader} from "./format";
+import {parseNgramFile, type ExpectTokenizer, type Section} from "./reader";
 
 /**
  * The longest stored context that ends the given tokens, and its continuations: conts[start .. start+count-1]

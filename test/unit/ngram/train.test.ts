@@ -3,7 +3,8 @@ import fs from "node:fs";
 import path from "node:path";
 import {CancelledError, PolyspecError} from "../../../src/core/errors";
 import {NgramTable, expandInputs, trainNgram, type TrainOptions} from "../../../src/drafters/ngram";
-import {_internal, firstInvalidUtf8} from "../../../src/drafters/ngram/train";
+import {radixSort} from "../../../src/drafters/ngram/counter";
+import {findCut, firstInvalidUtf8} from "../../../src/drafters/ngram/input";
 import {CharTokenizer, pseudoText, tmpDir} from "./helpers";
 
 const tk = new CharTokenizer();
@@ -92,7 +93,6 @@ describe("ngram: training", () => {
     });
 
     it("cuts chunks at line ends, depending only on the text", () => {
-        const {findCut} = _internal;
         const s = "aaaa\nbbbb\ncccc";
         assert.equal(findCut(s, 0, 8, 128, false), 5); // last newline within the chunk
         assert.equal(findCut(s, 5, 8, 128, false), 10);
@@ -113,7 +113,7 @@ describe("ngram: training", () => {
             c[i] = i;
         }
         const expect = Array.from({length: n}, (_, i) => i).sort((a, b) => hi[a] - hi[b] || lo[a] - lo[b]);
-        const [h, l, cc] = _internal.radixSort(n, [hi, lo, c], [new Uint32Array(n), new Uint32Array(n), new Uint32Array(n)]);
+        const [h, l, cc] = radixSort(n, [hi, lo, c], [new Uint32Array(n), new Uint32Array(n), new Uint32Array(n)]);
         assert.deepEqual(Array.from(cc), expect);
         for (let i = 1; i < n; i++) assert.ok(h[i - 1] < h[i] || (h[i - 1] === h[i] && l[i - 1] <= l[i]));
     });
