@@ -1,14 +1,14 @@
 // @ts-check
 // The statistics webview (loaded from media/ with a nonce; no other script, no remote content). It only draws:
 // every number arrives computed by the extension (src/core/stats.ts). Messages are typed by
-// src/vscode/protocol.ts and this file is type-checked against it (tsc -p media).
-/** @typedef {import("../src/vscode/protocol").ToWebview} ToWebview */
-/** @typedef {import("../src/vscode/protocol").FromWebview} FromWebview */
-/** @typedef {import("../src/vscode/protocol").StatsView} StatsView */
-/** @typedef {import("../src/vscode/protocol").StatsRow} StatsRow */
-/** @typedef {import("../src/vscode/protocol").LiveView} LiveView */
-/** @typedef {import("../src/vscode/protocol").LoopDelayView} LoopDelayView */
-/** @typedef {import("../src/vscode/protocol").Strings} Strings */
+// src/vscode/common/protocol.ts and this file is type-checked against it (tsc -p media).
+/** @typedef {import("../src/vscode/common/protocol").ToWebview} ToWebview */
+/** @typedef {import("../src/vscode/common/protocol").FromWebview} FromWebview */
+/** @typedef {import("../src/vscode/common/protocol").StatsView} StatsView */
+/** @typedef {import("../src/vscode/common/protocol").StatsRow} StatsRow */
+/** @typedef {import("../src/vscode/common/protocol").LiveView} LiveView */
+/** @typedef {import("../src/vscode/common/protocol").LoopDelayView} LoopDelayView */
+/** @typedef {import("../src/vscode/common/protocol").Strings} Strings */
 (function () {
     const api = acquireVsCodeApi();
     /** @param {FromWebview} m */

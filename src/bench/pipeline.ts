@@ -13,7 +13,7 @@ import {BenchDrafters} from "./drafters";
 import type {BenchCase} from "./cases";
 import {liveStage} from "./liveStage";
 import {recordCostCurve, recordOutputs, type Recording} from "./record";
-import {writeReport, type ResultRecord} from "./report";
+import {readResults, writeReport, type ResultRecord} from "./report";
 import {drafterFileOf, fileSha256, signature} from "./signature";
 import {skip, type BenchOptions, type BenchRun, type BenchUi} from "./run";
 import {sweep, type SimDrafter, type SimResult} from "./sweep";
@@ -47,7 +47,7 @@ export async function runBenchmark(o: BenchOptions, ui: BenchUi, cancel?: Cancel
         const tables = run.tables = await tableStage(run, distilled);
         // the cost curve, measured now (after recording and training, which may take long; right before simulation
         // and live runs); the live runs' cost-aware policies decide on this same curve, fixed, as the simulation does
-        const curve = await recordCostCurve(engine, o.quick ? 1 : 3);
+        const curve = o.curveFrom ? recordedCurve(o.curveFrom) : await recordCostCurve(engine, o.quick ? 1 : 3);
         engine.useCostCurve(new CostCurve(curve, 16, false));
         run.emit({kind: "cost", model: sig.model, ms: curve});
         ui.log(`cost curve: step ${curve[1].toFixed(1)} ms; batch 2/4/8/16 = ${[2, 4, 8, 16].map((n) => (curve[n] / curve[1]).toFixed(2)).join(" / ")} steps`);
@@ -124,4 +124,13 @@ async function simulateStage(run: BenchRun, recordings: Recording[], bd: BenchDr
     bar.done(`simulated ${sims.length} cells in ${((Date.now() - ts) / 1000).toFixed(1)} s`);
     for (const s of sims) run.emit({...s, model: run.sig.model});
     return sims;
+}
+
+/** The cost curve an earlier run measured (its first cost record without `during`): a simulation can then be repeated exactly. */
+function recordedCurve(file: string): Record<number, number> {
+    let records: ResultRecord[];
+    try { records = readResults(file); } catch (e) { throw new PolyspecError(`cannot read results ${file}: ${(e as Error).message}`); }
+    const cost = records.find((r) => r.kind === "cost" && !r.during);
+    if (!cost || cost.kind !== "cost") throw new PolyspecError(`${file} holds no measured cost curve (a "cost" record): pass the results file of a bench run`);
+    return cost.ms;
 }

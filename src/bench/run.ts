@@ -26,6 +26,8 @@ export interface BenchOptions {
     liveAll: boolean;
     out?: string;
     reportDir?: string;
+    /** Use the cost curve recorded in this results file (from an earlier run) instead of measuring one. */
+    curveFrom?: string;
 }
 
 /** Progress of one stage (the CLI draws it as a progress bar). */

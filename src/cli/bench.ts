@@ -10,10 +10,11 @@ import {sigintCancel} from "./signals";
 
 const USAGE = `polyspec bench [--record] [--simulate] [--live] [--quick] [--model M] [--langs de,zh,...] [--live-langs de,zh,ru]
   [--translations N] [--stories N] [--prompts N] [--reps N] [--max-tokens N] [--sweep-langs de] [--no-draft-model] [--no-peers]
-  [--temperature T] [--live-all] [--out RESULTS.jsonl] [--report DIR] [--json]
+  [--temperature T] [--live-all] [--curve RESULTS.jsonl] [--out RESULTS.jsonl] [--report DIR] [--json]
   no mode flag: record + simulate + live. --quick: one language, few prompts (a few minutes end to end).
   live runs are greedy, then sampled at --temperature (default 0.7; 0 = greedy only; --quick: greedy only);
-  --live-all adds the task-split and self-distilled n-gram tables to the live runs (they are always simulated).`;
+  --live-all adds the task-split and self-distilled n-gram tables to the live runs (they are always simulated);
+  --curve reuses the cost curve an earlier run measured (its results file), so a simulation repeats exactly.`;
 
 /** `polyspec bench`: parses the flags, runs the benchmark pipeline (src/bench/pipeline.ts), prints. */
 export async function run(argv: string[]): Promise<void> {
@@ -21,7 +22,7 @@ export async function run(argv: string[]): Promise<void> {
         record: {type: "boolean"}, simulate: {type: "boolean"}, live: {type: "boolean"}, quick: {type: "boolean"},
         model: {type: "string"}, langs: {type: "string"}, "live-langs": {type: "string"}, translations: {type: "string"}, stories: {type: "string"},
         prompts: {type: "string"}, reps: {type: "string"}, "max-tokens": {type: "string"}, "sweep-langs": {type: "string"},
-        "no-draft-model": {type: "boolean"}, "no-peers": {type: "boolean"}, temperature: {type: "string"}, "live-all": {type: "boolean"}, out: {type: "string"}, report: {type: "string"}, json: {type: "boolean"},
+        "no-draft-model": {type: "boolean"}, "no-peers": {type: "boolean"}, temperature: {type: "string"}, "live-all": {type: "boolean"}, curve: {type: "string"}, out: {type: "string"}, report: {type: "string"}, json: {type: "boolean"},
         help: {type: "boolean", short: "h"},
     }, USAGE);
     if (v.help) { console.log(USAGE); return; }
@@ -33,7 +34,7 @@ export async function run(argv: string[]): Promise<void> {
     const o: Omit<BenchOptions, "langs" | "liveLangs" | "sweepLangs"> = {modes, quick, model: v.model,
         translations: intFlag(v.translations, "translations", quick ? 6 : 16, 1, 500), stories: intFlag(v.stories, "stories", quick ? 4 : 10, 0, 200),
         prompts: intFlag(v.prompts, "prompts", 2, 1, 50), reps: intFlag(v.reps, "reps", 3, 1, 20), maxTokens: intFlag(v["max-tokens"], "max-tokens", quick ? 48 : 64, 4, 1024),
-        temperature, draftModel: !v["no-draft-model"] && !quick, peers: !v["no-peers"], liveAll: !!v["live-all"], out: v.out, reportDir: v.report};
+        temperature, draftModel: !v["no-draft-model"] && !quick, peers: !v["no-peers"], liveAll: !!v["live-all"], out: v.out, reportDir: v.report, curveFrom: v.curve};
     if (!(temperature >= 0 && temperature <= 2)) throw new PolyspecError(`--temperature must be a number from 0 (greedy only) to 2, got "${v.temperature}"`, "E_USAGE");
     const langs = list(v.langs) ?? (quick ? ["de"] : LANGUAGES.map((l) => l.code).filter((l) => l !== "en" && fs.existsSync(corpusPaths(l).manifest)));
     if (langs.length === 0) throw new PolyspecError("no language to benchmark: build corpora first ('polyspec corpus build') or pass --langs", "E_USAGE");

@@ -70,7 +70,7 @@ export interface GenerateResult {
 export class Engine {
     private curve?: CostCurve;
     private readonly shared = new Map<string, CostAwarePolicy>();
-    private running = false;
+    private running?: {done: Promise<void>; resolve: () => void};
 
     private constructor(readonly model: LoadedModel, readonly context: NLC.LlamaContext, readonly target: LlamaTarget, readonly options: EngineOptions & {threads: number}) {}
 
@@ -82,7 +82,10 @@ export class Engine {
         return new Engine(model, context, target, {...o, threads});
     }
 
-    get busy(): boolean { return this.running; }
+    get busy(): boolean { return !!this.running; }
+
+    /** Resolves when no generation runs (at once when none does): the editor waits on it before it disposes an engine. */
+    whenIdle(): Promise<void> { return this.running?.done ?? Promise.resolve(); }
     get gpu(): string | false { return this.model.model.llama.gpu; }
 
     /** The machine's verification cost curve (measured once, then cached on disk). */
@@ -118,11 +121,13 @@ export class Engine {
 
     async generate(prompt: PromptSpec, drafter: Drafter | undefined, o: GenerateOptions = {}): Promise<GenerateResult> {
         if (this.running) throw new PolyspecError("a generation is already running: wait for it to finish or cancel it", "E_BUSY");
-        this.running = true;
+        let resolve!: () => void;
+        const running = this.running = {done: new Promise<void>((r) => { resolve = r; }), resolve: () => resolve()};
         try {
             return await this.run(prompt, drafter, o);
         } finally {
-            this.running = false;
+            this.running = undefined;
+            running.resolve();
         }
     }
 

@@ -1,17 +1,20 @@
 import path from "node:path";
 import * as vscode from "vscode";
+import {createLanguageIdentifier} from "../core/langid";
+import {JobGate} from "./common/jobs";
+import {Router} from "./common/router";
+import type {Settings} from "./common/settingsModel";
+import {DrafterCache} from "./drafterCache";
 import {DrafterRegistry} from "./drafterRegistry";
 import {EngineHost} from "./engineHost";
-import type {Deps} from "./deps";
 import {InlineProvider} from "./inline";
-import {JobGate} from "./jobs";
-import {createLanguageIdentifier} from "../core/langid";
+import {LiveStats} from "./liveStats";
 import {createLog} from "./log";
+import {ModelDownloads} from "./modelDownloads";
 import {StatsPanel} from "./panel";
-import {Router} from "./router";
 import {selectModel} from "./selectModel";
+import {EditorSession} from "./session";
 import {SettingsService} from "./settings";
-import type {Settings} from "./settingsModel";
 import {StatsService} from "./statsService";
 import {StatusBar} from "./statusBar";
 import {continueStory} from "./story";
@@ -19,8 +22,8 @@ import {trainDrafter} from "./train";
 import {translateSelection} from "./translate";
 
 /**
- * Polyspec's editor layer: builds the services (explicit dependencies, see Deps), registers the commands, the
- * inline suggestion provider and the status bar, and points the model cache at the extension's storage.
+ * Polyspec's editor layer: builds the services (each with the few dependencies it needs), registers the commands,
+ * the inline suggestion provider and the status bar, and points the model cache at the extension's storage.
  */
 let host: EngineHost | undefined;
 const ORIGINAL_ENV = {models: process.env.POLYSPEC_MODELS_DIR, cache: process.env.POLYSPEC_CACHE};
@@ -37,18 +40,23 @@ export function activate(context: vscode.ExtensionContext): void {
     const log = createLog();
     const settings = new SettingsService(log);
     applyStorage(context, settings.current);
+    const memento = context.globalState;
     const status = new StatusBar();
     const gate = new JobGate();
-    const stats = new StatsService(context.globalState);
-    const registry = new DrafterRegistry(context.globalState);
+    const stats = new StatsService(memento);
+    const live = new LiveStats();
+    const registry = new DrafterRegistry(memento);
     const routerInputs = () => ({configured: settings.current.drafters, trained: registry.all(), autoTune: settings.current.autoTune});
     const router = new Router(routerInputs(), stats.store);
-    host = new EngineHost(settings, status, log);
-    const h = host;
-    const view = () => stats.view(h.displayName(), settings.current.autoTune, (lang) => router.current(lang).label);
-    const panel = new StatsPanel(context.extensionUri, stats, view, () => stats.reset());
-    const d: Deps = {context, log, settings, status, host, gate, router, stats, registry, langid: createLanguageIdentifier(), panel};
-    const inline = new InlineProvider(d);
+    const drafters = new DrafterCache();
+    const downloads = new ModelDownloads(status, log);
+    const engines = host = new EngineHost(settings, status, log, downloads, drafters);
+    const session = new EditorSession(engines, gate, router, drafters, stats, live, status, settings, log);
+    const langid = createLanguageIdentifier();
+    const view = () => stats.view(engines.displayName(), settings.current.autoTune, (lang) => router.current(lang).label, live.current);
+    const panel = new StatsPanel(context.extensionUri, stats, live, view, () => stats.reset());
+    const editor = {session, live, stats, settings, langid, log, memento};
+    const inline = new InlineProvider(editor);
     let inlineReg: vscode.Disposable | undefined;
     const registerInline = () => {
         inlineReg?.dispose();
@@ -59,25 +67,28 @@ export function activate(context: vscode.ExtensionContext): void {
     registerInline();
 
     context.subscriptions.push(
-        log, settings, status, stats, registry, panel, {dispose: () => inlineReg?.dispose()},
-        vscode.commands.registerCommand("polyspec.translateSelection", (arg?: unknown) => translateSelection(d, arg)),
-        vscode.commands.registerCommand("polyspec.continueStory", () => continueStory(d)),
+        log, settings, status, stats, live, registry, panel, {dispose: () => inlineReg?.dispose()},
+        // the status bar follows the one live stream of the running generation
+        live.onDidChange((v) => { if (v) status.dispatch({type: "progress", tokens: v.tokens, tokensPerSecond: v.tokensPerSecond ?? undefined, acceptance: v.acceptanceRate ?? undefined}); }),
+        vscode.commands.registerCommand("polyspec.translateSelection", (arg?: unknown) => translateSelection(editor, arg)),
+        vscode.commands.registerCommand("polyspec.continueStory", () => continueStory(editor)),
         vscode.commands.registerCommand("polyspec.toggleInline", async () => {
             const on = !settings.current.inlineEnabled;
             await settings.update("inline.enabled", on);
             void vscode.window.setStatusBarMessage(on ? vscode.l10n.t("Polyspec inline suggestions on") : vscode.l10n.t("Polyspec inline suggestions off"), 2500);
         }),
-        vscode.commands.registerCommand("polyspec.trainDrafter", (arg?: unknown) => trainDrafter(d, arg)),
-        vscode.commands.registerCommand("polyspec.selectModel", () => selectModel(d)),
+        vscode.commands.registerCommand("polyspec.trainDrafter", (arg?: unknown) => trainDrafter({session, engines, gate, status, stats, drafters, registry, settings, langid, log, memento,
+            storage: context.globalStorageUri.fsPath, workerFile: context.asAbsolutePath(path.join("dist", "worker.js"))}, arg)),
+        vscode.commands.registerCommand("polyspec.selectModel", () => selectModel({session, engines, downloads, gate, settings, log})),
         vscode.commands.registerCommand("polyspec.showStatistics", () => panel.show()),
-        vscode.commands.registerCommand("polyspec.cancel", () => { if (!gate.cancelRunning() && !h.cancelFetch()) void vscode.window.setStatusBarMessage(vscode.l10n.t("Polyspec: nothing to cancel"), 2000); }),
+        vscode.commands.registerCommand("polyspec.cancel", () => { if (!gate.cancelRunning() && !downloads.cancel()) void vscode.window.setStatusBarMessage(vscode.l10n.t("Polyspec: nothing to cancel"), 2000); }),
         vscode.commands.registerCommand("polyspec.showLog", () => log.show()),
         settings.onDidChange(async ({changed}) => {
             applyStorage(context, settings.current);
             router.update(routerInputs());
             if (changed("inline.languages") || changed("inline.enabled")) registerInline();
             if (changed("drafters") || changed("inline")) inline.clearCache();
-            await h.onSettingsChanged(gate.running !== undefined);
+            await engines.onSettingsChanged();
             stats.touch();
         }),
         registry.onDidChange(() => { router.update(routerInputs()); inline.clearCache(); }),

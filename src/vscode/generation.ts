@@ -1,16 +1,14 @@
 import * as vscode from "vscode";
+import type {LanguageIdentifier} from "../core/langid";
 import {languageByCode} from "../core/languages";
-import {summary} from "../core/stats";
-import type {Sampling} from "../core/target";
 import type {PromptSpec} from "../core/tasks";
-import type {Drafter} from "../core/drafter";
-import type {Engine} from "../engine/engine";
-import type {Deps} from "./deps";
-import {errorMessage} from "./log";
-import {formatLoopDelay, LoopDelayProbe} from "./loopDelay";
-import type {Route} from "./router";
-import type {Settings} from "./settingsModel";
-import type {Task} from "./statsStore";
+import {formatLoopDelay} from "./common/loopDelay";
+import type {Task} from "./common/statsStore";
+import type {LiveStats} from "./liveStats";
+import {errorMessage, type Log} from "./log";
+import type {EditorSession} from "./session";
+import type {SettingsService} from "./settings";
+import type {StatsService} from "./statsService";
 import {StreamWriter, type Target} from "./streamWriter";
 
 /** A generation streamed into an editor: Translate Selection and Continue Story. */
@@ -30,23 +28,18 @@ export interface EditorGeneration {
     title: string;
     /** Short name of the job, for "Polyspec is busy (...)". */
     label: string;
+    /** Why an empty result is empty, for the message the user gets (the task's own words). */
+    emptyMessage: string;
 }
 
-export function sampling(s: Settings): Sampling | undefined {
-    return s.temperature > 0 ? {temperature: s.temperature, topK: 40, topP: 0.95, seed: Math.floor(Math.random() * 2 ** 31)} : undefined;
-}
-
-/** The drafter for `route`; a drafter that cannot be built is reported and replaced by context lookup. */
-export async function routeDrafter(d: Deps, engine: Engine, route: Route): Promise<{route: Route; drafter: Drafter | undefined}> {
-    try {
-        return {route, drafter: await d.host.drafter(engine, route)};
-    } catch (e) {
-        const msg = errorMessage(e);
-        d.log.warn(`drafter ${route.spec} for ${route.lang} unusable: ${msg}; using context lookup`);
-        void vscode.window.showWarningMessage(vscode.l10n.t("Polyspec: drafter {0} cannot be used ({1}); using context lookup instead.", route.spec, msg));
-        const fallback: Route = {lang: route.lang, spec: "lookup", label: "lookup", reason: "default"};
-        return {route: fallback, drafter: await d.host.drafter(engine, fallback)};
-    }
+/** What writing into the editor needs. */
+export interface EditorDeps {
+    session: EditorSession;
+    live: LiveStats;
+    stats: StatsService;
+    settings: SettingsService;
+    langid: LanguageIdentifier;
+    log: Log;
 }
 
 export function busyMessage(running: string): string {
@@ -54,81 +47,58 @@ export function busyMessage(running: string): string {
 }
 
 /** A command while another one runs is refused first of all (before it asks anything). True if refused. */
-export function refuseIfBusy(d: Deps): boolean {
-    const running = d.gate.running;
-    if (!running || running.priority !== "command") return false;
-    void vscode.window.showWarningMessage(busyMessage(running.label));
+export function refuseIfBusy(session: EditorSession): boolean {
+    const running = session.busyWith();
+    if (running === undefined) return false;
+    void vscode.window.showWarningMessage(busyMessage(running));
     return true;
 }
 
 /**
- * Runs one generation into the editor: one job at a time, a cancellable progress notification, live numbers in
- * the status bar and the statistics panel, one undo step, the output language checked at the end.
+ * Runs one generation into the editor through the session: a cancellable progress notification with the live
+ * numbers, one undo step, a message when the result is empty, the output language checked at the end.
  */
-export async function generateIntoEditor(d: Deps, g: EditorGeneration): Promise<{text: string; cancelled: boolean} | undefined> {
-    const engine = await d.host.get(true);
-    if (!engine) return undefined;
-    const acquired = await d.gate.acquire(g.label, "command");
-    if (!acquired.ok) { void vscode.window.showWarningMessage(busyMessage(acquired.running)); return undefined; }
-    const job = acquired.job;
-    const s = d.settings.current;
-    let writer: StreamWriter | undefined;
+export async function generateIntoEditor(d: EditorDeps, g: EditorGeneration): Promise<{text: string; cancelled: boolean} | undefined> {
+    const opened = await d.session.open({task: g.task, lang: g.lang, priority: "command", label: g.label, interactive: true});
+    if (!opened.ok) {
+        if (opened.busy !== undefined) void vscode.window.showWarningMessage(busyMessage(opened.busy));
+        return undefined;
+    }
+    const run = opened.run;
+    let broken: "edited" | "closed" | undefined;
+    const writer = new StreamWriter(g.editor.document, g.target, (why) => { broken = why; run.cancel(); });
     try {
-        const {route, drafter} = await routeDrafter(d, engine, d.router.choose(g.lang));
-        d.log.info(`${g.task} -> ${g.lang}: drafter ${route.label} (${route.reason})`);
-        d.stats.useModel(d.host.displayName());
-        d.status.dispatch({type: "start", job: g.task, lang: g.lang, drafter: route.label});
-        d.stats.startLive(g.task, g.lang, route.label);
-        let broken: "edited" | "closed" | undefined;
-        writer = new StreamWriter(g.editor.document, g.target, (why) => { broken = why; job.cancel.cancel(); });
-        const w = writer;
-        const probe = new LoopDelayProbe();
-        let lastLive = 0;
         const result = await vscode.window.withProgress({location: vscode.ProgressLocation.Notification, title: g.title, cancellable: true}, async (progress, token) => {
-            const sub = token.onCancellationRequested(() => job.cancel.cancel());
+            const subs = [token.onCancellationRequested(() => run.cancel()),
+                d.live.onDidChange((v) => { if (v?.tokensPerSecond != null) progress.report({message: `${v.tokens} tok · ${v.tokensPerSecond.toFixed(1)} tok/s`}); })];
             try {
-                return await engine.generate(g.prompt, drafter, {
-                    maxTokens: g.maxTokens, k: s.k, adaptive: true, sampling: sampling(s), cancel: job.cancel, stopWhen: g.stopWhen, profile: `${g.task}:${g.lang}`,
-                    onText: (delta) => w.append(g.filter(delta)),
-                    onStats: (snap) => {
-                        const now = performance.now();
-                        if (now - lastLive < 150) return; // a few updates a second are enough for eyes
-                        lastLive = now;
-                        const live = d.stats.progress(g.task, g.lang, route.label, snap);
-                        d.status.dispatch({type: "progress", tokens: snap.tokens, tokensPerSecond: live.tokensPerSecond, acceptance: live.acceptance});
-                        progress.report({message: `${snap.tokens} tok · ${live.tokensPerSecond.toFixed(1)} tok/s`});
-                    },
-                });
+                return await run.generate(g.prompt, {maxTokens: g.maxTokens, stopWhen: g.stopWhen, onText: (delta) => writer.append(g.filter(delta))});
             } finally {
-                sub.dispose();
+                for (const s of subs) s.dispose();
             }
         });
-        const delay = probe.stop();
-        d.stats.setLoopDelay("generation", g.task, delay);
-        d.log.info(`${g.task} [${route.label}] ${summary(result.stats)}${result.cancelled ? " (cancelled)" : ""}; ${formatLoopDelay(g.task, delay)}`);
+        d.stats.setLoopDelay("generation", g.task, run.loopDelay!);
+        d.log.info(formatLoopDelay(g.task, run.loopDelay!));
         const text = g.finalize(result.text);
         if (!broken) await writer.finish(text);
-        d.stats.record({task: g.task, lang: g.lang, drafter: route.label, stats: result.stats, at: Date.now()});
-        d.stats.endLive();
-        d.status.dispatch({type: "finish"});
+        run.close();
         if (broken === "edited") void vscode.window.showWarningMessage(vscode.l10n.t("Polyspec stopped: the text it was writing was edited."));
         else if (broken === "closed") d.log.info(`${g.task}: the document was closed; generation stopped`);
-        else if (!result.cancelled && s.checkLanguage) await checkLanguage(d, text, g.lang);
+        else if (!result.cancelled && !text.trim()) void vscode.window.showWarningMessage(g.emptyMessage);
+        else if (!result.cancelled && d.settings.current.checkLanguage) await checkLanguage(d, text, g.lang);
         return {text, cancelled: result.cancelled || !!broken};
     } catch (e) {
-        d.stats.endLive();
-        d.status.dispatch({type: "fail", message: errorMessage(e)});
+        run.close(e);
         d.log.error(`${g.task}: ${errorMessage(e)}`);
         void vscode.window.showErrorMessage(vscode.l10n.t("Polyspec: {0}", errorMessage(e)));
         return undefined;
     } finally {
-        writer?.dispose();
-        job.done();
+        writer.dispose();
     }
 }
 
 /** Warns when the output is confidently in another language than the one asked for. */
-export async function checkLanguage(d: Deps, text: string, want: string): Promise<void> {
+export async function checkLanguage(d: Pick<EditorDeps, "langid" | "log">, text: string, want: string): Promise<void> {
     if (!d.langid.supports(want)) return; // e.g. Galician: the identifier has no model for it
     await d.langid.ready();
     const got = d.langid.identify(text);

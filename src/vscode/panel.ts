@@ -1,8 +1,9 @@
 import * as crypto from "node:crypto";
 import * as vscode from "vscode";
-import {isFromWebview, type Strings, type ToWebview} from "./protocol";
+import {isFromWebview, type Strings, type ToWebview} from "./common/protocol";
+import type {LiveStats} from "./liveStats";
 import type {StatsService} from "./statsService";
-import type {StatsView} from "./protocol";
+import type {StatsView} from "./common/protocol";
 
 /**
  * "Show Speculation Statistics": one webview panel. Strict Content-Security-Policy (nothing but media/ scripts
@@ -12,17 +13,11 @@ import type {StatsView} from "./protocol";
 export class StatsPanel implements vscode.Disposable {
     private panel?: vscode.WebviewPanel;
     private readonly subs: vscode.Disposable[] = [];
-    private liveTimer?: NodeJS.Timeout;
-
-    constructor(private readonly extensionUri: vscode.Uri, private readonly stats: StatsService, private readonly view: () => StatsView,
+    constructor(private readonly extensionUri: vscode.Uri, stats: StatsService, live: LiveStats, private readonly view: () => StatsView,
         private readonly onReset: () => void) {
         this.subs.push(
             stats.onDidChange(() => this.post({type: "update", view: this.view()})),
-            stats.onLive((live) => {
-                // at most ~5 messages a second to the webview
-                if (this.liveTimer) return;
-                this.liveTimer = setTimeout(() => { this.liveTimer = undefined; this.post({type: "live", live: this.stats.liveView}); }, live ? 200 : 0);
-            }),
+            live.onDidChange((v) => this.post({type: "live", live: v})), // throttled by the stream itself
         );
     }
 
@@ -79,7 +74,6 @@ export class StatsPanel implements vscode.Disposable {
     }
 
     dispose(): void {
-        clearTimeout(this.liveTimer);
         this.panel?.dispose();
         for (const s of this.subs) s.dispose();
     }

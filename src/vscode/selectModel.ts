@@ -1,8 +1,12 @@
 import * as vscode from "vscode";
 import {listModels, resolveModel} from "../models";
-import type {Deps} from "./deps";
+import type {JobGate} from "./common/jobs";
+import type {EngineHost} from "./engineHost";
 import {busyMessage, refuseIfBusy} from "./generation";
-import {errorMessage} from "./log";
+import {errorMessage, type Log} from "./log";
+import type {ModelDownloads} from "./modelDownloads";
+import type {EditorSession} from "./session";
+import type {SettingsService} from "./settings";
 
 type Item = vscode.QuickPickItem & {action: "default" | "file" | "hf"; name?: string};
 
@@ -11,9 +15,9 @@ type Item = vscode.QuickPickItem & {action: "default" | "file" | "hf"; name?: st
  * URI (node-llama-cpp downloads it). The model is loaded before it becomes polyspec.model, so a file that does
  * not load is reported and the previous model stays. Resolves true when a model was selected and loaded.
  */
-export async function selectModel(d: Deps): Promise<boolean> {
-    if (refuseIfBusy(d)) return false;
-    const current = d.host.modelSpec();
+export async function selectModel(d: {session: EditorSession; engines: EngineHost; downloads: ModelDownloads; gate: JobGate; settings: SettingsService; log: Log}): Promise<boolean> {
+    if (refuseIfBusy(d.session)) return false;
+    const current = d.engines.modelSpec();
     const items: Item[] = [
         {label: vscode.l10n.t("Default models"), kind: vscode.QuickPickItemKind.Separator, action: "default"},
         ...listModels().filter((m) => m.role !== "draft").map((m): Item => ({
@@ -25,11 +29,11 @@ export async function selectModel(d: Deps): Promise<boolean> {
         {label: "$(file) " + vscode.l10n.t("Local GGUF file..."), action: "file"},
         {label: "$(globe) " + vscode.l10n.t("Hugging Face model (hf: URI)..."), action: "hf", detail: vscode.l10n.t("e.g. hf:bartowski/Qwen2.5-1.5B-Instruct-GGUF:Q4_K_M (downloaded by node-llama-cpp)")},
     ];
-    const pick = await vscode.window.showQuickPick(items, {placeHolder: vscode.l10n.t("Model for Polyspec (current: {0})", d.host.displayName(current)), matchOnDetail: true});
+    const pick = await vscode.window.showQuickPick(items, {placeHolder: vscode.l10n.t("Model for Polyspec (current: {0})", d.engines.displayName(current)), matchOnDetail: true});
     if (!pick) return false;
     let spec: string | undefined;
     if (pick.action === "default") {
-        if (!(await d.host.fetch(pick.name!))) return false;
+        if (!(await d.downloads.fetch(pick.name!))) return false;
         spec = pick.name!;
     } else if (pick.action === "file") {
         const files = await vscode.window.showOpenDialog({canSelectMany: false, filters: {GGUF: ["gguf"]}, openLabel: vscode.l10n.t("Use this model")});
@@ -49,10 +53,10 @@ export async function selectModel(d: Deps): Promise<boolean> {
     const acquired = await d.gate.acquire(vscode.l10n.t("loading a model"), "command");
     if (!acquired.ok) { void vscode.window.showWarningMessage(busyMessage(acquired.running)); return false; }
     try {
-        await d.host.load(spec); // checks that it loads before it becomes the setting
+        await d.engines.load(spec); // checks that it loads before it becomes the setting
         await d.settings.update("model", spec);
         d.log.info(`model selected: ${spec}`);
-        void vscode.window.showInformationMessage(vscode.l10n.t("Polyspec: using {0}.", d.host.displayName(spec)));
+        void vscode.window.showInformationMessage(vscode.l10n.t("Polyspec: using {0}.", d.engines.displayName(spec)));
         return true;
     } catch (e) {
         d.log.error(`model ${spec}: ${errorMessage(e)}`);

@@ -1,7 +1,7 @@
 import os from "node:os";
 import * as vscode from "vscode";
 import type {Log} from "./log";
-import {readSettings, resolvePaths, type ReadResult, type Settings} from "./settingsModel";
+import {readSettings, resolvePaths, type ReadResult, type Settings} from "./common/settingsModel";
 
 /**
  * Reads polyspec.* through settingsModel (validation, workspace trust) and tells listeners when it changes.

@@ -1,25 +1,20 @@
 import * as vscode from "vscode";
-import {acceptanceRate, tokensPerSecondSoFar, tokensPerStep, type StatsSnapshot} from "../core/stats";
-import type {LoopDelay} from "./loopDelay";
-import {num, type LiveView, type LoopDelayView, type StatsView} from "./protocol";
-import {StatsStore, type RunRecord, type Task} from "./statsStore";
+import type {LoopDelay} from "./common/loopDelay";
+import type {LiveView, LoopDelayView, StatsView} from "./common/protocol";
+import {StatsStore, type RunRecord} from "./common/statsStore";
 
 const KEY = "polyspec.statistics";
-const LIVE_POINTS = 120;
 
 /**
- * The statistics the editor shows: the persisted per-language/drafter store (one per model: switching models
- * starts a new one), the running generation's live numbers, and the event-loop delay of the last generation and
- * training. Fires onDidChange (everything) and onLive (the running generation) for the panel.
+ * The statistics the editor keeps: the persisted per-language/drafter store (one per model: switching models
+ * starts a new one) and the event-loop delay of the last generation and training. Fires onDidChange for the panel.
+ * (The running generation's numbers are a stream of their own: liveStats.ts.)
  */
 export class StatsService implements vscode.Disposable {
     readonly store: StatsStore;
-    private live: LiveView | null = null;
     private loop: {generation: LoopDelayView | null; training: LoopDelayView | null} = {generation: null, training: null};
     private readonly changed = new vscode.EventEmitter<void>();
-    private readonly liveChanged = new vscode.EventEmitter<LiveView | null>();
     readonly onDidChange = this.changed.event;
-    readonly onLive = this.liveChanged.event;
     private saveTimer?: NodeJS.Timeout;
 
     constructor(private readonly memento: vscode.Memento) {
@@ -40,28 +35,6 @@ export class StatsService implements vscode.Disposable {
         this.changed.fire();
     }
 
-    /** Live numbers of a running generation. */
-    progress(task: Task, lang: string, drafter: string, s: StatsSnapshot): {tokensPerSecond: number; acceptance: number} {
-        const tps = tokensPerSecondSoFar(s);
-        const series = this.live && this.live.task === task && this.live.lang === lang && this.live.drafter === drafter ? this.live.series : [];
-        this.live = {task, lang, drafter, tokens: s.tokens, tokensPerSecond: num(tps), acceptanceRate: num(acceptanceRate(s)), tokensPerStep: num(tokensPerStep(s)),
-            series: [...series, num(tps) ?? 0].slice(-LIVE_POINTS)};
-        this.liveChanged.fire(this.live);
-        return {tokensPerSecond: tps, acceptance: acceptanceRate(s)};
-    }
-
-    startLive(task: Task, lang: string, drafter: string): void {
-        this.live = {task, lang, drafter, tokens: 0, tokensPerSecond: null, acceptanceRate: null, tokensPerStep: null, series: []};
-        this.liveChanged.fire(this.live);
-    }
-
-    endLive(): void {
-        this.live = null;
-        this.liveChanged.fire(null);
-    }
-
-    get liveView(): LiveView | null { return this.live; }
-
     setLoopDelay(kind: "generation" | "training", job: string, d: LoopDelay): void {
         this.loop = {...this.loop, [kind]: {job, ...d}};
         this.changed.fire();
@@ -72,8 +45,8 @@ export class StatsService implements vscode.Disposable {
 
     get loopDelay(): StatsView["loopDelay"] { return this.loop; }
 
-    view(model: string, autoTune: boolean, chosen: (lang: string) => string | undefined): StatsView {
-        return {model, autoTune, rows: this.store.rows(chosen), live: this.live, loopDelay: this.loop};
+    view(model: string, autoTune: boolean, chosen: (lang: string) => string | undefined, live: LiveView | null): StatsView {
+        return {model, autoTune, rows: this.store.rows(chosen), live, loopDelay: this.loop};
     }
 
     reset(): void {
@@ -91,6 +64,5 @@ export class StatsService implements vscode.Disposable {
         clearTimeout(this.saveTimer);
         void this.memento.update(KEY, this.store.toJSON());
         this.changed.dispose();
-        this.liveChanged.dispose();
     }
 }

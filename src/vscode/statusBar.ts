@@ -1,5 +1,5 @@
 import * as vscode from "vscode";
-import {INITIAL, present, transition, type StatusEvent, type StatusState} from "./statusState";
+import {INITIAL, present, transition, type StatusEvent, type StatusState} from "./common/statusState";
 
 /**
  * The status bar items, driven by the pure state machine in statusState.ts:

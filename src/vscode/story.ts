@@ -1,20 +1,20 @@
 import * as vscode from "vscode";
 import {languageByCode, isLanguageCode} from "../core/languages";
 import {storyPrompt} from "../core/tasks";
-import type {Deps} from "./deps";
-import {generateIntoEditor, refuseIfBusy} from "./generation";
-import {dropBrokenTail, joinContinuation, paragraphEnded, storyContext, trimContinuation} from "./text";
+import type {LanguageIdentifier} from "../core/langid";
+import {generateIntoEditor, refuseIfBusy, type EditorDeps} from "./generation";
+import {dropBrokenTail, joinContinuation, paragraphEnded, storyContext, trimContinuation} from "./common/text";
 
 const LAST = "polyspec.lastStoryLanguage";
 const CONTEXT_LINES = 80;
 
 /** The language of story text: identified from the text, else the last story language, else English. */
-export async function storyLanguage(d: Deps, text: string): Promise<string> {
+export async function storyLanguage(d: {langid: LanguageIdentifier; memento: vscode.Memento}, text: string): Promise<string> {
     await d.langid.ready();
     const id = d.langid.identify(text);
-    const last = d.context.globalState.get<string>(LAST);
+    const last = d.memento.get<string>(LAST);
     const lang = id?.code ?? (last && isLanguageCode(last) ? last : "en");
-    void d.context.globalState.update(LAST, lang);
+    void d.memento.update(LAST, lang);
     return lang;
 }
 
@@ -24,8 +24,8 @@ export function textBefore(doc: vscode.TextDocument, pos: vscode.Position): stri
 }
 
 /** "Continue Story": drafts the next paragraph at the cursor, in the language of the text around it. */
-export async function continueStory(d: Deps): Promise<void> {
-    if (refuseIfBusy(d)) return;
+export async function continueStory(d: EditorDeps & {memento: vscode.Memento}): Promise<void> {
+    if (refuseIfBusy(d.session)) return;
     const editor = vscode.window.activeTextEditor;
     if (!editor) { void vscode.window.showWarningMessage(vscode.l10n.t("Polyspec: open a story to continue.")); return; }
     const pos = editor.selection.active;
@@ -48,5 +48,6 @@ export async function continueStory(d: Deps): Promise<void> {
         finalize: (raw) => joinContinuation(before, trimContinuation(dropBrokenTail(raw), "paragraph"), noSpaces),
         title: vscode.l10n.t("Polyspec: continuing the story ({0})", languageByCode(lang).name),
         label: vscode.l10n.t("continuing story"),
+        emptyMessage: vscode.l10n.t("Polyspec: the model wrote nothing new after this text (it only repeated it). Add a sentence or a blank line and try again, or try another model."),
     });
 }

@@ -1,5 +1,5 @@
 import * as vscode from "vscode";
-import {Region, type Change} from "./region";
+import {Region, type Change} from "./common/region";
 
 /**
  * Streams generated text into a document, leaving ONE undo step.

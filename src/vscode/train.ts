@@ -4,11 +4,37 @@ import * as vscode from "vscode";
 import {CancelledError} from "../core/errors";
 import {languageByCode, isLanguageCode} from "../core/languages";
 import {ngramFileName, trainInWorker} from "../drafters/ngram";
-import type {Deps} from "./deps";
+import type {LanguageIdentifier} from "../core/langid";
+import type {JobGate} from "./common/jobs";
+import {formatLoopDelay, LoopDelayProbe} from "./common/loopDelay";
+import type {DrafterCache} from "./drafterCache";
+import type {DrafterRegistry} from "./drafterRegistry";
+import type {EngineHost} from "./engineHost";
 import {busyMessage, refuseIfBusy} from "./generation";
-import {errorMessage} from "./log";
-import {formatLoopDelay, LoopDelayProbe} from "./loopDelay";
+import {errorMessage, type Log} from "./log";
+import type {EditorSession} from "./session";
+import type {SettingsService} from "./settings";
+import type {StatsService} from "./statsService";
+import type {StatusBar} from "./statusBar";
 import {pickLanguage} from "./translate";
+
+/** What training a drafter needs. */
+export interface TrainDeps {
+    session: EditorSession;
+    engines: EngineHost;
+    gate: JobGate;
+    status: StatusBar;
+    stats: StatsService;
+    drafters: DrafterCache;
+    registry: DrafterRegistry;
+    settings: SettingsService;
+    langid: LanguageIdentifier;
+    log: Log;
+    memento: vscode.Memento;
+    /** The extension's global storage folder (default drafter folder) and its bundled worker script. */
+    storage: string;
+    workerFile: string;
+}
 
 /** Arguments when run programmatically (tests, keybindings): files or folders, and the language code. */
 interface TrainArgs {
@@ -17,8 +43,8 @@ interface TrainArgs {
 }
 
 /** The folder trained drafters are written to: polyspec.drafterFolder, or the extension's global storage. */
-export function drafterFolder(d: Deps): string {
-    return d.settings.current.drafterFolder || path.join(d.context.globalStorageUri.fsPath, "drafters");
+export function drafterFolder(d: Pick<TrainDeps, "settings" | "storage">): string {
+    return d.settings.current.drafterFolder || path.join(d.storage, "drafters");
 }
 
 /** Reads the start of the first text file among the inputs (for guessing the language). */
@@ -43,8 +69,8 @@ function sample(inputs: string[]): string {
  * "Train Drafter from Files...": pick text files or folders and a language; an n-gram drafter is trained with the
  * model's tokenizer in a worker thread (progress notification with cancel) and registered for that language.
  */
-export async function trainDrafter(d: Deps, arg?: unknown): Promise<boolean> {
-    if (refuseIfBusy(d)) return false;
+export async function trainDrafter(d: TrainDeps, arg?: unknown): Promise<boolean> {
+    if (refuseIfBusy(d.session)) return false;
     const a = (arg ?? {}) as TrainArgs;
     let inputs = (a.inputs ?? []).map((x) => (typeof x === "string" ? x : x.fsPath));
     if (inputs.length === 0) {
@@ -55,9 +81,9 @@ export async function trainDrafter(d: Deps, arg?: unknown): Promise<boolean> {
     }
     await d.langid.ready();
     const guess = d.langid.identify(sample(inputs))?.code;
-    const lang = a.lang && isLanguageCode(a.lang) ? a.lang : await pickLanguage(d, vscode.l10n.t("Language of these texts"), guess);
+    const lang = a.lang && isLanguageCode(a.lang) ? a.lang : await pickLanguage(d.memento, vscode.l10n.t("Language of these texts"), guess);
     if (!lang) return false;
-    const engine = await d.host.get(true);
+    const engine = await d.engines.get(true);
     if (!engine) return false;
     const acquired = await d.gate.acquire(vscode.l10n.t("training a drafter"), "command");
     if (!acquired.ok) { void vscode.window.showWarningMessage(busyMessage(acquired.running)); return false; }
@@ -76,7 +102,7 @@ export async function trainDrafter(d: Deps, arg?: unknown): Promise<boolean> {
             let last = 0;
             try {
                 return await trainInWorker({inputs, model: engine.model.path, lang, out}, {
-                    workerFile: d.context.asAbsolutePath(path.join("dist", "worker.js")), signal: abort.signal,
+                    workerFile: d.workerFile, signal: abort.signal,
                     onProgress: (done, total, stage) => {
                         const pct = total > 0 ? Math.min(100, (100 * done) / total) : 0;
                         d.status.dispatch({type: "progress", pct});
@@ -88,7 +114,7 @@ export async function trainDrafter(d: Deps, arg?: unknown): Promise<boolean> {
         const delay = probe.stop();
         d.stats.setLoopDelay("training", `train ${lang}`, delay);
         d.log.info(`trained ${r.file}: ${r.ngrams} n-grams, ${r.bytes} bytes, ${r.trainingTokens} tokens in ${r.seconds.toFixed(1)} s; ${formatLoopDelay("training", delay)}`);
-        await d.host.forgetDrafters(r.file);
+        await d.drafters.forget(r.file);
         await d.registry.register(lang, r.file);
         d.status.dispatch({type: "finish"});
         void vscode.window.showInformationMessage(vscode.l10n.t("Polyspec: trained a {0} drafter ({1} n-grams from {2} tokens in {3} s). It is now used for {0}.",

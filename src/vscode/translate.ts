@@ -1,15 +1,14 @@
 import * as vscode from "vscode";
 import {languageByCode, isLanguageCode} from "../core/languages";
 import {translationPrompt} from "../core/tasks";
-import type {Deps} from "./deps";
-import {generateIntoEditor, refuseIfBusy} from "./generation";
-import {dropBrokenTail, languagePickItems, pushRecent, translationBudget} from "./text";
+import {generateIntoEditor, refuseIfBusy, type EditorDeps} from "./generation";
+import {dropBrokenTail, languagePickItems, pushRecent, translationBudget} from "./common/text";
 
 const RECENT = "polyspec.recentLanguages";
 
 /** Quick pick of target languages: recently used first, searchable by English and native name. */
-export async function pickLanguage(d: Deps, placeHolder: string, preselect?: string): Promise<string | undefined> {
-    const recent = d.context.globalState.get<string[]>(RECENT, []).filter(isLanguageCode);
+export async function pickLanguage(memento: vscode.Memento, placeHolder: string, preselect?: string): Promise<string | undefined> {
+    const recent = memento.get<string[]>(RECENT, []).filter(isLanguageCode);
     type Item = vscode.QuickPickItem & {code?: string};
     const list = languagePickItems(recent, vscode.l10n.t("recently used"));
     const items: Item[] = [];
@@ -22,22 +21,22 @@ export async function pickLanguage(d: Deps, placeHolder: string, preselect?: str
     return pick?.code;
 }
 
-export async function rememberLanguage(d: Deps, code: string): Promise<void> {
-    await d.context.globalState.update(RECENT, pushRecent(d.context.globalState.get<string[]>(RECENT, []), code));
+export async function rememberLanguage(memento: vscode.Memento, code: string): Promise<void> {
+    await memento.update(RECENT, pushRecent(memento.get<string[]>(RECENT, []), code));
 }
 
 /** "Translate Selection...": the selection, translated into the picked language, streamed in place or below it. */
-export async function translateSelection(d: Deps, arg?: unknown): Promise<void> {
-    if (refuseIfBusy(d)) return;
+export async function translateSelection(d: EditorDeps & {memento: vscode.Memento}, arg?: unknown): Promise<void> {
+    if (refuseIfBusy(d.session)) return;
     const editor = vscode.window.activeTextEditor;
     if (!editor) { void vscode.window.showWarningMessage(vscode.l10n.t("Polyspec: open a document and select the text to translate.")); return; }
     const sel = editor.selection;
     const selected = editor.document.getText(sel);
     if (!selected.trim()) { void vscode.window.showWarningMessage(vscode.l10n.t("Polyspec: select the text to translate first.")); return; }
     const argLang = typeof arg === "string" ? arg : (arg as {lang?: unknown} | undefined)?.lang;
-    const lang = typeof argLang === "string" && isLanguageCode(argLang) ? argLang : await pickLanguage(d, vscode.l10n.t("Translate into... (type an English or native language name)"));
+    const lang = typeof argLang === "string" && isLanguageCode(argLang) ? argLang : await pickLanguage(d.memento, vscode.l10n.t("Translate into... (type an English or native language name)"));
     if (!lang) return;
-    await rememberLanguage(d, lang);
+    await rememberLanguage(d.memento, lang);
     const s = d.settings.current;
     if (s.checkLanguage) await d.langid.ready(); // loads once (~0.3 s), before the generation rather than after it
     const name = languageByCode(lang).name;
@@ -64,5 +63,6 @@ export async function translateSelection(d: Deps, arg?: unknown): Promise<void> 
         finalize: (raw) => (dropBrokenTail(raw).trim() ? sep + dropBrokenTail(raw).trim() : ""),
         title: vscode.l10n.t("Polyspec: translating into {0}", name),
         label: `${vscode.l10n.t("translating")} → ${name}`,
+        emptyMessage: vscode.l10n.t("Polyspec: the model returned no translation into {0}. Try again, a shorter selection, or another model.", name),
     });
 }

@@ -11,7 +11,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
 const LOCALES = ["de", "fr", "es", "zh-cn", "ja"];
 const src = path.join(root, "src/vscode");
 const keys = new Set();
-for (const f of fs.readdirSync(src).filter((f) => f.endsWith(".ts"))) {
+for (const f of fs.readdirSync(src, {recursive: true}).filter((f) => f.endsWith(".ts"))) {
     const text = fs.readFileSync(path.join(src, f), "utf8");
     for (const m of text.matchAll(/(?:l10n\.t|\bt)\(\s*"((?:[^"\\]|\\.)*)"/g)) keys.add(JSON.parse(`"${m[1]}"`));
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import {JobGate} from "../../../src/vscode/jobs";
+import {JobGate} from "../../../src/vscode/common/jobs";
 
 describe("job gate", () => {
     it("refuses a second command while one runs, naming the running one", async () => {

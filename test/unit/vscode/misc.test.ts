@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import {Stats} from "../../../src/core/stats";
 import {createLanguageIdentifier} from "../../../src/core/langid";
-import {formatLoopDelay, LoopDelayProbe} from "../../../src/vscode/loopDelay";
-import {isFromWebview, num} from "../../../src/vscode/protocol";
-import {StatsStore} from "../../../src/vscode/statsStore";
-import {SuggestionCache} from "../../../src/vscode/suggestionCache";
+import {formatLoopDelay, LoopDelayProbe} from "../../../src/vscode/common/loopDelay";
+import {isFromWebview, num} from "../../../src/vscode/common/protocol";
+import {StatsStore} from "../../../src/vscode/common/statsStore";
+import {SuggestionCache} from "../../../src/vscode/common/suggestionCache";
 
 const run = (tokens: number, decodeMs: number, drafted = 0, accepted = 0) => {
     const s = new Stats();

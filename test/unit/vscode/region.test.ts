@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import {Region} from "../../../src/vscode/region";
+import {Region} from "../../../src/vscode/common/region";
 
 describe("streamed region", () => {
     it("grows with our own appends and follows foreign edits before it", () => {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import {drafterLabel, MIN_RUNS, REFRESH_EVERY, Router, type RecentStats} from "../../../src/vscode/router";
-import {StatsStore} from "../../../src/vscode/statsStore";
+import {drafterLabel, MIN_RUNS, REFRESH_EVERY, Router, type RecentStats} from "../../../src/vscode/common/router";
+import {StatsStore} from "../../../src/vscode/common/statsStore";
 import type {StatsSnapshot} from "../../../src/core/stats";
 
 /** A run of `tokens` tokens in `ms` decode milliseconds. */

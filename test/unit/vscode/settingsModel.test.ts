@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import {DEFAULTS, effectiveValue, readSettings, resolvePaths, validateDrafters, type Inspected} from "../../../src/vscode/settingsModel";
+import {DEFAULTS, effectiveValue, readSettings, resolvePaths, validateDrafters, type Inspected} from "../../../src/vscode/common/settingsModel";
 
 const inspector = (values: Record<string, Inspected>) => (key: string) => values[key];
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import {INITIAL, present, transition, type StatusEvent, type StatusState} from "../../../src/vscode/statusState";
+import {INITIAL, present, transition, type StatusEvent, type StatusState} from "../../../src/vscode/common/statusState";
 
 /** vscode.l10n.t stand-in: fills {0}, {1}, ... */
 const t = (m: string, ...a: (string | number)[]) => m.replace(/\{(\d+)\}/g, (_, i) => String(a[Number(i)]));

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import {LANGUAGES} from "../../../src/core/languages";
-import {dropBrokenTail, belowInsertion, joinContinuation, languagePickItems, lineEnded, orderLanguages, paragraphEnded, pushRecent, storyContext, stripEcho, translationBudget, trimContinuation} from "../../../src/vscode/text";
+import {dropBrokenTail, belowInsertion, joinContinuation, languagePickItems, lineEnded, orderLanguages, paragraphEnded, pushRecent, storyContext, stripEcho, translationBudget, trimContinuation} from "../../../src/vscode/common/text";
 
 describe("editor text helpers", () => {
     it("orders languages: recent first, then the table; unknown codes skipped", () => {
@@ -28,6 +28,9 @@ describe("editor text helpers", () => {
         assert.equal(storyContext(text, 1000), text);
         assert.equal(storyContext(text, 45), "Second paragraph. It goes on and on.");
         assert.equal(storyContext("aaaa. bbbbbbbbbbbbbbbbbbbbbb", 24), "bbbbbbbbbbbbbbbbbbbbbb");
+        // a blank line at the end stays (a new paragraph is wanted); other trailing whitespace goes
+        assert.equal(storyContext("  He left.\n\n  "), "He left.\n\n");
+        assert.equal(storyContext("He left.  \n"), "He left.");
     });
 
     it("stops: paragraph end for stories, line end for inline suggestions", () => {

@@ -1,4 +1,4 @@
-import type {Cancel} from "../core/errors";
+import type {Cancel} from "../../core/errors";
 
 /**
  * One job at a time on the engine (it runs one generation at a time). Pure: no vscode.

@@ -1,5 +1,5 @@
 import * as path from "node:path";
-import {isLanguageCode} from "../core/languages";
+import {isLanguageCode} from "../../core/languages";
 import {DRAFTER_SPEC_RE} from "./router";
 
 /**

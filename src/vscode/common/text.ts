@@ -1,4 +1,4 @@
-import {LANGUAGES, languageLabel, type Language} from "../core/languages";
+import {LANGUAGES, languageLabel, type Language} from "../../core/languages";
 
 /** Pure text helpers of the editor commands (no vscode). */
 
@@ -29,15 +29,20 @@ export function pushRecent(recent: readonly string[], code: string, max = 6): st
     return [code, ...recent.filter((c) => c !== code)].slice(0, max);
 }
 
-/** Story context: the last `maxChars` characters before the cursor, starting at a paragraph or sentence boundary. */
+/**
+ * Story context: the last `maxChars` characters before the cursor, starting at a paragraph or sentence boundary.
+ * Leading whitespace goes; a blank line at the end stays (the writer wants a new paragraph: storyPrompt keeps it),
+ * other trailing whitespace goes.
+ */
 export function storyContext(before: string, maxChars = 1500): string {
-    if (before.length <= maxChars) return before.trim();
+    const tidy = (t: string) => (/\n[ \t]*\n\s*$/.test(t) ? `${t.trimEnd()}\n\n` : t.trimEnd()).replace(/^\s+/, "");
+    if (before.length <= maxChars) return tidy(before);
     const cut = before.slice(before.length - maxChars);
     const para = cut.indexOf("\n\n");
-    if (para >= 0 && para < maxChars / 2) return cut.slice(para + 2).trim();
+    if (para >= 0 && para < maxChars / 2) return tidy(cut.slice(para + 2));
     const sent = cut.search(/[.!?。！？]\s/u);
-    if (sent >= 0 && sent < maxChars / 2) return cut.slice(sent + 1).trim();
-    return cut.trim();
+    if (sent >= 0 && sent < maxChars / 2) return tidy(cut.slice(sent + 1));
+    return tidy(cut);
 }
 
 /** Stop condition of Continue Story: a paragraph ended (a blank line after some text). */

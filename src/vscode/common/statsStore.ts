@@ -1,5 +1,5 @@
-import {acceptanceRate, Stats, tokensPerSecond, tokensPerStep, speedup, type StatsSnapshot} from "../core/stats";
-import {languageByCode, languageLabel, isLanguageCode} from "../core/languages";
+import {acceptanceRate, Stats, tokensPerSecond, tokensPerStep, speedup, type StatsSnapshot} from "../../core/stats";
+import {languageByCode, languageLabel, isLanguageCode} from "../../core/languages";
 import {num, type StatsRow} from "./protocol";
 
 /**
