@@ -25,3 +25,17 @@ export function numFlag(value: string | undefined, name: string, def: number, mi
     if (!Number.isFinite(n) || n < min || n > max) throw new PolyspecError(`--${name} must be a number from ${min} to ${max}, got "${value}"`, "E_USAGE");
     return n;
 }
+
+/**
+ * A command with subcommands (`polyspec models fetch ...`): runs the one named first, prints the usage for
+ * --help, and refuses a missing or unknown one with the usage (exit 2).
+ */
+export async function subcommand(argv: string[], command: string, usage: string, subs: Record<string, (rest: string[]) => Promise<void>>): Promise<void> {
+    const [sub, ...rest] = argv;
+    if (sub === "--help" || sub === "-h" || sub === "help") { console.log(`usage: ${usage}`); return; }
+    const run = sub !== undefined && Object.hasOwn(subs, sub) ? subs[sub] : undefined;
+    const names = Object.keys(subs);
+    const choices = names.length > 1 ? `${names.slice(0, -1).join(", ")} or ${names.at(-1)}` : names[0];
+    if (!run) throw new PolyspecError(`${sub ? `unknown ${command} command "${sub}"` : `missing ${command} command`}: use ${choices} (see 'polyspec ${command} --help')`, "E_USAGE");
+    return run(rest);
+}

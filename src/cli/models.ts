@@ -3,7 +3,7 @@ import {PolyspecError} from "../core/errors";
 import {fetchSpec, fmtBytes, requireSpec} from "../models/fetch";
 import {DEFAULT_TARGET, isFetched, listModels, listRequantized, modelPath, MODEL_NAMES, parseVariant, requantizedPath, requantizeModel, REQUANT_TYPES} from "../models/index";
 import {isRequantType, type RequantType} from "../models/requantize";
-import {parse} from "./args";
+import {parse, subcommand} from "./args";
 import {fmtTime, ProgressBar} from "./progress";
 
 const USAGE = `polyspec models fetch [NAME...|--all] [--verify] [--json] | list [--json] | path [NAME]
@@ -19,18 +19,7 @@ models: ${MODEL_NAMES.join(", ")}
 cache: $POLYSPEC_MODELS_DIR, else $POLYSPEC_CACHE/models, else <package>/.cache/models`;
 
 export async function run(argv: string[]): Promise<void> {
-    const [sub, ...rest] = argv;
-    switch (sub) {
-        case "fetch": return fetchCmd(rest);
-        case "list": return listCmd(rest);
-        case "path": return pathCmd(rest);
-        case "requantize": return requantizeCmd(rest);
-        case "--help": case "-h": case "help":
-            console.log(`usage: ${USAGE}`);
-            return;
-        default:
-            throw new PolyspecError(`${sub ? `unknown models command "${sub}"` : "missing models command"}\nusage: ${USAGE}`, "E_USAGE");
-    }
+    return subcommand(argv, "models", USAGE, {fetch: fetchCmd, list: listCmd, path: pathCmd, requantize: requantizeCmd});
 }
 
 function checkNames(names: string[]): void {

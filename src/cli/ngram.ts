@@ -4,7 +4,7 @@ import {isLanguageCode} from "../core/languages";
 import {cacheRoot} from "../corpus/paths";
 import {DEFAULTS, MAX_ORDER, MIN_ORDER, NgramTable, defaultNgramPath, mergeNgramFiles, trainNgram, type OrderInfo} from "../drafters/ngram";
 import {DEFAULT_TARGET} from "../models/registry";
-import {intFlag, parse} from "./args";
+import {intFlag, parse, subcommand} from "./args";
 import {ProgressBar} from "./progress";
 import {sigintCancel} from "./signals";
 
@@ -20,17 +20,7 @@ const USAGE = `polyspec ngram train [FILES/FOLDERS...] --lang X [--model M] [--o
   merge   adds the counts of files built for the same tokenizer (pruning and top-M re-applied)`;
 
 export async function run(argv: string[]): Promise<void> {
-    const [sub, ...rest] = argv;
-    switch (sub) {
-        case "train": return train(rest);
-        case "info": return info(rest);
-        case "merge": return merge(rest);
-        case "--help": case "-h": case "help":
-            console.log(`usage: ${USAGE}`);
-            return;
-        default:
-            throw new PolyspecError(`${sub ? `unknown ngram command "${sub}"` : "missing ngram command"}: use train, info or merge (see 'polyspec ngram --help')`, "E_USAGE");
-    }
+    return subcommand(argv, "ngram", USAGE, {train, info, merge});
 }
 
 /** parse() with its error cut to one line (the usage is one --help away). */
