@@ -1,10 +1,11 @@
 import type {Drafter} from "../core/drafter";
-import {CostAwarePolicy, CostCurve, FixedPolicy, type DraftPolicy} from "../core/policy";
+import {CostCurve, FixedPolicy, type DraftPolicy} from "../core/policy";
 import {acceptanceRate, batchCosts, median, Stats, tokensPerStep} from "../core/stats";
 import {measure} from "../engine/costs";
 import {LookupDrafter} from "../drafters/lookup";
 import {cascadeOf} from "../engine/drafters";
 import {DraftModelDrafter} from "../engine/draft-model";
+import {defaultPolicy} from "../engine/engine";
 import {renderPrompt} from "../engine/prompt";
 import {DEFAULT_DRAFT} from "../models/registry";
 import {loadCases} from "./cases";
@@ -137,7 +138,7 @@ async function replayCell(run: BenchRun, bd: BenchDrafters, records: RunRecord[]
     fixedCurve: CostCurve, times: {runs: CostCurve; probed: CostCurve}): Promise<LiveResult["simulated"]> {
     const drafter = bd.simDrafters().find((d) => d.id === c.runner)?.make(c.lang);
     if (!drafter || (!k && c.runner !== "cascade")) return undefined;
-    const policy: DraftPolicy = k ? new FixedPolicy(k) : new CostAwarePolicy(fixedCurve, 8);
+    const policy: DraftPolicy = k ? new FixedPolicy(k) : defaultPolicy(fixedCurve, 8, `${c.task}:${c.lang}`);
     const r = await replayLive(records, {task: c.task, lang: c.lang, runner: c.runner, baseline: "none"}, (id) => prompts.get(`${c.task}|${c.lang}|${id}`)!, drafter, policy, [times.runs, times.probed], run.o.maxTokens);
     if (!r) return undefined;
     if (r.stats.accepted !== c.stats.accepted || r.stats.drafted !== c.stats.drafted) {

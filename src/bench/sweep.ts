@@ -1,4 +1,5 @@
-import {CostAwarePolicy, CostCurve, FixedPolicy, type DraftPolicy} from "../core/policy";
+import {CostCurve, FixedPolicy, type DraftPolicy} from "../core/policy";
+import {defaultPolicy} from "../engine/engine";
 import {acceptanceByPosition, acceptanceRate, draftMsPerToken, leviathanBound, speedup, tokensPerSecond, tokensPerStep, verifyMsPerStep, Stats, type StatsSnapshot} from "../core/stats";
 import type {Drafter} from "../core/drafter";
 import type {Recording} from "./record";
@@ -59,7 +60,7 @@ export async function sweep(recordings: Recording[], drafters: SimDrafter[], ks:
             for (const k of ks) {
                 onProgress?.(++done, total, `${task} ${lang} ${sd.id} k=${k}`);
                 if (!drafter) continue;
-                const s = await run(recs, drafter, (upcoming) => k === "adaptive" ? new CostAwarePolicy(new CostCurve(curvePoints), 8) : k === "oracle" ? new OraclePolicy(new CostCurve(curvePoints), 8, () => upcoming(8)) : new FixedPolicy(k), curvePoints);
+                const s = await run(recs, drafter, (upcoming) => k === "adaptive" ? defaultPolicy(new CostCurve(curvePoints), 8, `${task}:${lang}`) : k === "oracle" ? new OraclePolicy(new CostCurve(curvePoints), 8, () => upcoming(8)) : new FixedPolicy(k), curvePoints);
                 const a = acceptanceRate(s), cost = new CostCurve(curvePoints), draft = Number.isNaN(draftMsPerToken(s)) ? 0 : draftMsPerToken(s);
                 const kk = typeof k === "number" ? k : bestK(a, cost, draft);
                 // the cost-aware policy may also decline to draft (k = 0), so its bound is never below plain decoding

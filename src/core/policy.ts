@@ -1,4 +1,5 @@
 import type {Drafter, Proposal} from "./drafter";
+import {median} from "./stats";
 
 /**
  * Decides, at every step, how many draft tokens to verify.
@@ -25,13 +26,15 @@ export class FixedPolicy implements DraftPolicy {
 
 /**
  * Time (ms) to evaluate a batch of n tokens in one target call; n = 1 is one plain decode step.
- * Built from a measured curve (src/engine/costs.ts) and, when `adaptive`, kept current with an exponential moving
- * average of the verification times seen during generation. A fixed curve (adaptive = false) makes a policy's
- * decisions depend on acceptance alone: the benchmark uses one so that its live runs and its replay of the same
- * outputs decide identically.
+ * Built from a measured curve (src/engine/costs.ts) and, when `adaptive`, kept current with the verification times
+ * seen during generation: once a size has been seen MIN_SEEN times, its cost is the median of its last WINDOW
+ * times, so one slow step (a busy moment, a garbage collection) cannot bend it. A fixed curve (adaptive = false)
+ * makes a policy's decisions depend on acceptance alone: the benchmark uses one so that its live runs and its
+ * replay of the same outputs decide identically.
  */
 export class CostCurve {
     private readonly ms: number[];
+    private readonly seen: number[][] = [];
     constructor(points: ReadonlyMap<number, number> | Record<number, number>, readonly maxN = 16, readonly adaptive = true) {
         const m = points instanceof Map ? points : new Map(Object.entries(points).map(([k, v]) => [Number(k), v]));
         const known = [...m.entries()].filter(([n, v]) => n >= 1 && v > 0).sort((a, b) => a[0] - b[0]);
@@ -42,10 +45,15 @@ export class CostCurve {
     at(n: number): number { return this.ms[Math.max(1, Math.min(this.maxN, n))]; }
     observe(n: number, ms: number): void {
         if (!this.adaptive || n < 1 || n > this.maxN || !(ms > 0)) return;
-        this.ms[n] = 0.9 * this.ms[n] + 0.1 * ms;
+        const w = this.seen[n] ??= [];
+        w.push(ms);
+        if (w.length > WINDOW) w.shift();
+        if (w.length >= MIN_SEEN) this.ms[n] = median(w);
     }
     toJSON(): Record<number, number> { return Object.fromEntries(this.ms.map((v, n) => [n, v]).filter((x) => x[1] !== undefined)); }
 }
+const WINDOW = 32;
+const MIN_SEEN = 5;
 
 function interpolate(known: [number, number][], n: number): number {
     let lo = known[0], hi = known[known.length - 1];
@@ -60,20 +68,39 @@ function interpolate(known: [number, number][], n: number): number {
 
 /**
  * Acceptance probability of a draft token given that the ones before it were accepted, learned per drafter,
- * by confidence bin (drafters that report confidence) or by position (those that do not). Each bin starts from a
- * prior worth 4 observations: the drafter's confidence times the drafter's learned calibration (accepted tokens
- * over summed confidence, over all its bins, starting at 1 with a weight of 2), or 0.3 without confidence. The
+ * by confidence bin (drafters that report confidence) or by position (those that do not). A model starts from its
+ * drafter kind's shipped prior when there is one (what that kind achieved on recorded outputs, counted as at most
+ * PRIOR_WEIGHT observations per bin, so a cold start does not draft blindly). On top, each bin has a prior worth 4
+ * observations: the drafter's confidence times the drafter's learned calibration (accepted tokens over summed
+ * confidence, over all its bins, starting at 1 with a weight of 2), or 0.3 without confidence. The
  * calibration learns from every draft at once, so a drafter whose confidence is optimistic (measured: corpus n-gram
  * drafts of confidence 1.0 accepted ~33% of the time on this benchmark's outputs) stops being drafted after a few
  * failures instead of a few failures per bin. `optimistic` adds an exploration bonus that shrinks as the bin is
  * observed (0.3 / sqrt(seen + 1)): a bin whose prior is too low to be worth a draft on this machine still gets
  * tried a few times, and is kept only if the target actually accepts its drafts.
  */
-class AcceptanceModel {
-    private readonly hit = new Float64Array(20);
-    private readonly seen = new Float64Array(20);
+export class AcceptanceModel {
+    private readonly hit = new Float64Array(BINS);
+    private readonly seen = new Float64Array(BINS);
     private hits = 0;
     private confidences = 0;
+
+    /** Starts from a prior (what this kind of drafter achieved on recorded outputs), worth at most PRIOR_WEIGHT observations per bin. */
+    constructor(prior?: AcceptancePrior) {
+        if (!prior) return;
+        for (let b = 0; b < BINS; b++) {
+            const seen = prior.seen[b] ?? 0;
+            if (!(seen > 0)) continue;
+            const w = Math.min(1, PRIOR_WEIGHT / seen);
+            this.seen[b] = seen * w;
+            this.hit[b] = Math.min(prior.hit[b] ?? 0, seen) * w;
+        }
+        if (prior.confidences > 0) {
+            const w = Math.min(1, PRIOR_WEIGHT / prior.confidences);
+            this.confidences = prior.confidences * w;
+            this.hits = prior.hits * w;
+        }
+    }
     /** Accepted draft tokens per unit of stated confidence (1 = calibrated). */
     get calibration(): number { return (this.hits + 2) / (this.confidences + 2); }
     estimate(confidence: number | undefined, position: number, optimistic = false): number {
@@ -82,6 +109,11 @@ class AcceptanceModel {
         const mean = (this.hit[b] + 4 * prior) / (this.seen[b] + 4);
         return optimistic ? Math.min(1, mean + 0.3 / Math.sqrt(this.seen[b] + 1)) : mean;
     }
+    /** What this model has seen, as a prior for another (src/bench/priors.ts learns the shipped priors so). */
+    toPrior(): AcceptancePrior {
+        return {seen: [...this.seen], hit: [...this.hit], hits: this.hits, confidences: this.confidences};
+    }
+
     observe(p: Proposal, verified: number, accepted: number): void {
         for (let i = 0; i < verified && i <= accepted; i++) {
             const c = p.confidence?.[i];
@@ -92,7 +124,26 @@ class AcceptanceModel {
         }
     }
 }
-const bin = (c: number | undefined, pos: number) => c === undefined ? 10 + Math.min(pos, 9) : Math.min(9, Math.floor(c * 10));
+const BINS = 20;
+/** A shipped prior counts as at most this many observations per bin: a few requests' own outcomes outweigh it. */
+const PRIOR_WEIGHT = 8;
+/** Bins 0..9: stated confidence in tenths; bins 10..19: draft position (drafters without confidence). */
+export const bin = (c: number | undefined, pos: number) => c === undefined ? 10 + Math.min(pos, 9) : Math.min(9, Math.floor(c * 10));
+
+/**
+ * What a kind of drafter achieved before (learned from recorded outputs by src/bench/priors.ts): per bin (see
+ * `bin`) the drafts that reached it and those accepted, and the accepted tokens over the summed stated confidence.
+ */
+export interface AcceptancePrior {
+    seen: number[];
+    hit: number[];
+    hits: number;
+    confidences: number;
+}
+/** Priors per drafter kind ("lookup", "ngram", "model"): the cost-aware policy starts each acceptance model from its kind's. */
+export type AcceptancePriors = Readonly<Record<string, AcceptancePrior>>;
+/** The kind of drafter that made a proposal: the cascade member that answered, else the drafter ("ngram:de" -> "ngram"). */
+export const drafterKind = (d: Drafter, p?: Proposal): string => (p?.source ?? d.name).split(":")[0];
 
 /**
  * The cost-aware policy: maximise expected tokens per second. With per-token acceptance estimates a_1..a_n
@@ -104,12 +155,12 @@ const bin = (c: number | undefined, pos: number) => c === undefined ? 10 + Math.
 export class CostAwarePolicy implements DraftPolicy {
     private readonly models = new Map<string, AcceptanceModel>();
     private readonly draftMs = new Map<string, number>();
-    constructor(readonly cost: CostCurve, readonly maxK = 8, readonly margin = 0.05) {}
+    constructor(readonly cost: CostCurve, readonly maxK = 8, readonly margin = 0.05, private readonly priors: AcceptancePriors = {}) {}
 
     private model(d: Drafter, p?: Proposal): AcceptanceModel {
         const key = p?.source ? `${d.name}/${p.source}` : d.name;
         let m = this.models.get(key);
-        if (!m) this.models.set(key, m = new AcceptanceModel());
+        if (!m) this.models.set(key, m = new AcceptanceModel(this.priors[drafterKind(d, p)]));
         return m;
     }
 

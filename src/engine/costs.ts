@@ -29,8 +29,10 @@ export async function costCurve(target: LlamaTarget, id: {modelPath: string; thr
 }
 
 /**
- * Times one batch of each size in `sizes` (median of `samples` runs; default 5 for n <= 4, which the policy uses
- * most, else 3), after a warm-up unless `warmUp` is false. The context is left as it was.
+ * Times one batch of each size in `sizes`, `samples` passes over all sizes (default 5), each pass in the other
+ * order (1..16, then 16..1), after a warm-up unless `warmUp` is false; the median per size. Interleaving the sizes
+ * spreads every size's samples over the whole measurement, so a busy moment of a shared machine lands on all sizes
+ * alike instead of bending one of them. The context is left as it was.
  */
 export async function measure(target: LlamaTarget, sizes = SIZES, o: {samples?: number; warmUp?: boolean} = {}): Promise<Map<number, number>> {
     const ctx = target.contextTokens;
@@ -44,14 +46,11 @@ export async function measure(target: LlamaTarget, sizes = SIZES, o: {samples?: 
         return ms;
     };
     if (o.warmUp !== false) { await time(1); await time(4); }
-    const out = new Map<number, number>();
-    // median of 5 (small batches, which the policy uses most) or 3: robust to a busy moment on a shared machine
-    for (const n of sizes) {
-        const runs: number[] = [];
-        for (let i = 0; i < (o.samples ?? (n <= 4 ? 5 : 3)); i++) runs.push(await time(n));
-        out.set(n, median(runs));
+    const runs = new Map<number, number[]>(sizes.map((n) => [n, []]));
+    for (let pass = 0; pass < (o.samples ?? 5); pass++) {
+        for (const n of pass % 2 ? [...sizes].reverse() : sizes) runs.get(n)!.push(await time(n));
     }
-    return out;
+    return new Map(sizes.map((n) => [n, median(runs.get(n)!)]));
 }
 
 function cacheFile(id: {modelPath: string; threads: number; gpu: string | false}): string {

@@ -1,6 +1,7 @@
 import type * as NLC from "node-llama-cpp";
 import {CancelledError, PolyspecError, type Cancel} from "../core/errors";
-import {CostAwarePolicy, FixedPolicy, type CostCurve, type DraftPolicy} from "../core/policy";
+import {CostAwarePolicy, FixedPolicy, type AcceptancePriors, type CostCurve, type DraftPolicy} from "../core/policy";
+import shipped from "../core/priors.json";
 import {speculate} from "../core/speculate";
 import {Stats, type StatsSnapshot} from "../core/stats";
 import {TextStreamer} from "../core/stream";
@@ -63,6 +64,16 @@ export interface GenerateResult {
 }
 
 /**
+ * The product's cost-aware policy for a request profile ("translate:de", "story:zh"): it starts from the shipped
+ * acceptance priors of the profile's task (src/core/priors.json, tools/learn-priors.ts). The engine makes one per
+ * profile; the benchmark's simulation and replay make theirs here too, so they decide as the live policy does.
+ */
+export function defaultPolicy(curve: CostCurve, maxK = 8, profile = "default"): CostAwarePolicy {
+    const priors = (shipped as {priors: Record<string, AcceptancePriors>}).priors;
+    return new CostAwarePolicy(curve, maxK, 0.05, priors[profile.split(":")[0]]);
+}
+
+/**
  * The one generation path: the CLI, the editor and the benchmark all call Engine.generate. Holds the target model,
  * one context sequence whose KV cache keeps the previous prompt (so a shared prefix is not evaluated again),
  * and the machine's cost curve for the cost-aware policy. One generation at a time (`busy`).
@@ -115,7 +126,7 @@ export class Engine {
     async policy(maxK = 8, profile = "default"): Promise<CostAwarePolicy> {
         const key = `${profile}|${maxK}`;
         let p = this.shared.get(key);
-        if (!p) this.shared.set(key, p = new CostAwarePolicy(await this.costCurve(), maxK));
+        if (!p) this.shared.set(key, p = defaultPolicy(await this.costCurve(), maxK, profile));
         return p;
     }
 

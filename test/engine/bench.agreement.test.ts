@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import {CostAwarePolicy, CostCurve, FixedPolicy} from "../../src/core/policy";
+import {CostCurve, FixedPolicy} from "../../src/core/policy";
 import {acceptanceRate, tokensPerStep} from "../../src/core/stats";
 import {recordOutputs, type Recording} from "../../src/bench/record";
 import {simulate} from "../../src/bench/simulate";
@@ -15,7 +15,7 @@ import {renderPrompt} from "../../src/engine/prompt";
 import {LookupDrafter} from "../../src/drafters/lookup";
 import {loadNgramDrafter, trainNgram} from "../../src/drafters/ngram";
 import type {Drafter} from "../../src/core/drafter";
-import {Engine} from "../../src/engine/engine";
+import {defaultPolicy, Engine} from "../../src/engine/engine";
 import {tinyModel} from "../helpers/tiny-model";
 
 describe("simulated and live speculation agree (greedy, exact F32 model)", function () {
@@ -66,7 +66,7 @@ describe("simulated and live speculation agree (greedy, exact F32 model)", funct
         const cell = summarize(records, "none").find((c) => c.runner === "cascade")!;
         const prompts = new Map<string, number[]>();
         for (const c of cases) prompts.set(c.id, await renderPrompt(engine.model, c.prompt));
-        const sim = (await replayLive(records, {task: "story", lang: "en", runner: "cascade", baseline: "none"}, (id) => prompts.get(id)!, cascade(), new CostAwarePolicy(curve, 8), [curve], 40))!;
+        const sim = (await replayLive(records, {task: "story", lang: "en", runner: "cascade", baseline: "none"}, (id) => prompts.get(id)!, cascade(), defaultPolicy(curve, 8, "story:en"), [curve], 40))!;
         assert.deepEqual([sim.stats.accepted, sim.stats.drafted, sim.stats.steps, sim.stats.tokens],
             [cell.stats.accepted, cell.stats.drafted, cell.stats.steps, cell.stats.tokens]);
         assert.ok(cell.stats.accepted > 0 && cell.stats.accepted < cell.stats.drafted, `the policy drafted, with hits and misses (${cell.stats.accepted}/${cell.stats.drafted})`);

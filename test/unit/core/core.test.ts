@@ -72,16 +72,33 @@ describe("cost-aware policy", () => {
     const cpu = () => new CostCurve({1: 80, 2: 136, 4: 223, 8: 420, 16: 800});
     const gpu = () => new CostCurve({1: 10, 2: 10.2, 4: 10.5, 8: 11, 16: 12});
     const prop = (conf: number[]): Proposal => ({tokens: conf.map((_, i) => i), confidence: conf});
+    it("starts from its drafter kind's shipped prior: a cold start does not trust an over-confident drafter", () => {
+        const ngram: Drafter = {...drafter(), name: "ngram:de"};
+        const sure = prop([1, 1, 1]);
+        // without a prior, confidence 1.0 is taken at its word on a fresh policy
+        assert.ok(new CostAwarePolicy(cpu(), 8).trim(ngram, sure) > 0);
+        // a prior that says such drafts were accepted 1 time in 10: not worth a batch on this CPU
+        const seen = Array(20).fill(0), hit = Array(20).fill(0);
+        seen[9] = 200; hit[9] = 20;
+        const cold = new CostAwarePolicy(cpu(), 8, 0.05, {ngram: {seen, hit, hits: 20, confidences: 200}});
+        assert.equal(cold.trim(ngram, sure), 0);
+        // where verification is nearly free the same prior still drafts
+        assert.ok(new CostAwarePolicy(gpu(), 8, 0.05, {ngram: {seen, hit, hits: 20, confidences: 200}}).trim(ngram, sure) > 0);
+    });
     it("interpolates the cost curve", () => {
         const c = cpu();
         assert.equal(c.at(1), 80);
         assert.equal(c.at(3), (136 + 223) / 2);
         assert.ok(c.at(12) > 420 && c.at(12) < 800);
     });
-    it("follows measured verification times, unless fixed", () => {
+    it("follows measured verification times (the median of the recent ones: one outlier cannot bend it), unless fixed", () => {
         const c = cpu();
-        c.observe(2, 236);
-        assert.equal(c.at(2), 146);
+        for (const ms of [150, 152, 149, 151]) c.observe(2, ms);
+        assert.equal(c.at(2), 136, "too few observations yet: the measured curve stands");
+        c.observe(2, 2000); // a busy moment
+        assert.equal(c.at(2), 151);
+        for (let i = 0; i < 40; i++) c.observe(2, 120 + (i % 3));
+        assert.equal(c.at(2), 121, "the machine got faster: the window follows it");
         const fixed = new CostCurve({1: 80, 2: 136}, 16, false);
         fixed.observe(2, 236);
         assert.equal(fixed.at(2), 136);
