@@ -99,7 +99,7 @@
             h("h2", {}, `${S.live}: ${live.task} → ${live.lang} · ${live.drafter}`),
             h("div", {class: "metrics"},
                 metric("tokensPerSecond", S.tokensPerSecond, fmt(live.tokensPerSecond)),
-                metric("acceptanceRate", S.acceptance, pct(live.acceptanceRate)),
+                metric("acceptanceRate", S.acceptance, live.drafted > 0 ? `${pct(live.acceptanceRate)} ${S.ofDrafts.replace("{0}", String(live.drafted))}` : "–"),
                 metric("tokensPerStep", S.tokensPerStep, fmt(live.tokensPerStep, 2)),
                 metric("tokens", S.tokens, String(live.tokens))),
             sparkline(live.series, 520, 60, "spark live-chart", true));
@@ -115,10 +115,11 @@
             h("td", {title: r.chosen ? str.chosen : undefined}, r.chosen ? `★ ${r.drafter}` : r.drafter),
             h("td", {"data-metric": "runs", class: "num"}, String(r.runs)),
             h("td", {"data-metric": "tokens", class: "num"}, String(r.tokens)),
-            h("td", {"data-metric": "acceptanceRate", class: "num"}, pct(r.acceptanceRate)),
+            h("td", {"data-metric": "acceptanceRate", class: "num"}, r.drafted > 0 ? `${pct(r.acceptanceRate)} ${str.ofDrafts.replace("{0}", String(r.drafted))}` : "–"),
             h("td", {"data-metric": "tokensPerStep", class: "num"}, fmt(r.tokensPerStep, 2)),
             h("td", {"data-metric": "tokensPerSecond", class: "num"}, fmt(r.tokensPerSecond)),
-            h("td", {"data-metric": "speedup", class: "num", title: r.speedup === null ? str.baselineHint : undefined}, times(r.speedup)),
+            h("td", {"data-metric": "speedup", class: "num", title: r.speedup === null ? str.baselineHint : undefined},
+                r.measuring ? str.measuring.replace("{0}", String(r.measuring.have)).replace("{1}", String(r.measuring.need)) : times(r.speedup)),
             h("td", {}, sparkline(r.history, 90, 20, "spark"))));
         return h("table", {id: "table"}, h("thead", {}, head), h("tbody", {}, ...body));
     }

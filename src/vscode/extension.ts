@@ -69,7 +69,7 @@ export function activate(context: vscode.ExtensionContext): void {
     context.subscriptions.push(
         log, settings, status, stats, live, registry, panel, {dispose: () => inlineReg?.dispose()},
         // the status bar follows the one live stream of the running generation
-        live.onDidChange((v) => { if (v) status.dispatch({type: "progress", tokens: v.tokens, tokensPerSecond: v.tokensPerSecond ?? undefined, acceptance: v.acceptanceRate ?? undefined}); }),
+        live.onDidChange((v) => { if (v) status.dispatch({type: "progress", tokens: v.tokens, tokensPerSecond: v.tokensPerSecond ?? undefined, acceptance: v.acceptanceRate ?? undefined, drafted: v.drafted}); }),
         vscode.commands.registerCommand("polyspec.translateSelection", (arg?: unknown) => translateSelection(editor, arg)),
         vscode.commands.registerCommand("polyspec.continueStory", () => continueStory(editor)),
         vscode.commands.registerCommand("polyspec.toggleInline", async () => {

@@ -21,14 +21,14 @@ export class LiveStats implements vscode.Disposable {
     get current(): LiveView | null { return this.view; }
 
     start(task: string, lang: string, drafter: string): void {
-        this.view = {task, lang, drafter, tokens: 0, tokensPerSecond: null, acceptanceRate: null, tokensPerStep: null, series: []};
+        this.view = {task, lang, drafter, tokens: 0, drafted: 0, tokensPerSecond: null, acceptanceRate: null, tokensPerStep: null, series: []};
         this.send();
     }
 
     update(s: StatsSnapshot): void {
         if (!this.view) return;
         const tps = num(tokensPerSecondSoFar(s));
-        this.view = {...this.view, tokens: s.tokens, tokensPerSecond: tps, acceptanceRate: num(acceptanceRate(s)), tokensPerStep: num(tokensPerStep(s)),
+        this.view = {...this.view, tokens: s.tokens, drafted: s.drafted, tokensPerSecond: tps, acceptanceRate: num(acceptanceRate(s)), tokensPerStep: num(tokensPerStep(s)),
             series: [...this.view.series, tps ?? 0].slice(-LIVE_POINTS)};
         const wait = this.lastSent + THROTTLE_MS - performance.now();
         if (wait <= 0) this.send();

@@ -93,6 +93,7 @@ function strings(): Strings {
         chartSpeed: t("Tokens per second by language and drafter (line: plain decoding)"), chartAcceptance: t("Draft acceptance rate"),
         responsiveness: t("Extension host responsiveness (event-loop delay)"), generation: t("last generation"), training: t("last training"),
         p50: t("median"), p99: t("p99"), max: t("max"), none: t("not measured yet"), chosen: t("chosen by the router"),
-        baselineHint: t("Speed-up needs a plain-decoding run (drafter none) of this model; auto-tuning makes one."),
+        baselineHint: t("A speed-up is shown once this drafter and plain decoding (drafter none) of this model have each generated enough tokens for it to be more than noise; auto-tuning makes plain runs."),
+        measuring: t("measuring… {0} of {1} tokens"), ofDrafts: t("of {0} drafts"),
     };
 }

@@ -12,11 +12,18 @@ export interface StatsRow {
     drafter: string;
     runs: number;
     tokens: number;
+    /** Draft tokens verified: the evidence behind acceptanceRate. */
+    drafted: number;
     acceptanceRate: number | null;
     tokensPerStep: number | null;
     tokensPerSecond: number | null;
-    /** Against plain decoding of the same model (drafter "none"); null until a plain run was measured. */
+    /**
+     * Against plain decoding of the same model (drafter "none"); null until both sides hold enough tokens for the
+     * ratio to be more than noise (`measuring` then says how far along it is).
+     */
     speedup: number | null;
+    /** While the speed-up is not shown yet: the tokens the thinner side holds, and the tokens each side needs. */
+    measuring: {have: number; need: number} | null;
     /** tokens/s of the most recent runs, oldest first (sparkline). */
     history: number[];
     /** The router's current choice for this language. */
@@ -38,6 +45,8 @@ export interface LiveView {
     lang: string;
     drafter: string;
     tokens: number;
+    /** Draft tokens verified so far: the evidence behind acceptanceRate. */
+    drafted: number;
     tokensPerSecond: number | null;
     acceptanceRate: number | null;
     tokensPerStep: number | null;
@@ -57,7 +66,7 @@ export interface StatsView {
 export type Strings = Record<
     "title" | "model" | "autoTuneOn" | "autoTuneOff" | "language" | "drafter" | "runs" | "tokens" | "acceptance" |
     "tokensPerStep" | "tokensPerSecond" | "speedup" | "live" | "idle" | "empty" | "reset" | "chartSpeed" |
-    "chartAcceptance" | "responsiveness" | "generation" | "training" | "p50" | "p99" | "max" | "none" | "chosen" |
+    "chartAcceptance" | "responsiveness" | "generation" | "training" | "p50" | "p99" | "max" | "none" | "chosen" | "measuring" | "ofDrafts" |
     "baselineHint",
     string
 >;

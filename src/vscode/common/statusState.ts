@@ -14,7 +14,7 @@ export type StatusState =
     | {kind: "noModel"}
     | {kind: "loading"; model: string; pct?: number; stage?: string}
     | {kind: "ready"; model: string}
-    | {kind: "busy"; model: string; job: Job; lang?: string; drafter?: string; tokens?: number; tokensPerSecond?: number; acceptance?: number; pct?: number}
+    | {kind: "busy"; model: string; job: Job; lang?: string; drafter?: string; tokens?: number; tokensPerSecond?: number; acceptance?: number; drafted?: number; pct?: number}
     | {kind: "error"; message: string; model?: string};
 
 export type StatusEvent =
@@ -25,7 +25,7 @@ export type StatusEvent =
     | {type: "loaded"; model: string}
     | {type: "loadFailed"; message: string}
     | {type: "start"; job: Job; lang?: string; drafter?: string}
-    | {type: "progress"; tokens?: number; tokensPerSecond?: number; acceptance?: number; pct?: number}
+    | {type: "progress"; tokens?: number; tokensPerSecond?: number; acceptance?: number; drafted?: number; pct?: number}
     | {type: "finish"}
     | {type: "fail"; message: string}
     | {type: "dismiss"};
@@ -53,7 +53,7 @@ export function transition(s: StatusState, e: StatusEvent): StatusState {
             return s;
         case "progress":
             if (s.kind !== "busy") return s;
-            return {...s, tokens: e.tokens ?? s.tokens, tokensPerSecond: e.tokensPerSecond ?? s.tokensPerSecond, acceptance: e.acceptance ?? s.acceptance, pct: e.pct ?? s.pct};
+            return {...s, tokens: e.tokens ?? s.tokens, tokensPerSecond: e.tokensPerSecond ?? s.tokensPerSecond, acceptance: e.acceptance ?? s.acceptance, drafted: e.drafted ?? s.drafted, pct: e.pct ?? s.pct};
         case "finish":
             if (s.kind !== "busy") return s;
             return s.model ? {kind: "ready", model: s.model} : {kind: "noModel"};
@@ -82,6 +82,15 @@ export interface StatusView {
 
 const fmt1 = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? "–" : x.toFixed(1));
 const pct = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? "–" : `${Math.round(x * 100)}%`);
+/**
+ * Tokens before the live speed is shown: the first steps of a generation (timer granularity, the first verification)
+ * make a tokens/s of a handful of tokens noise.
+ */
+export const MIN_LIVE_TOKENS = 8;
+/** tokens/s once MIN_LIVE_TOKENS stand behind it, else "…" (still measuring). */
+const liveSpeed = (s: {tokens?: number; tokensPerSecond?: number}) => (s.tokens ?? 0) < MIN_LIVE_TOKENS ? "…" : fmt1(s.tokensPerSecond);
+/** Acceptance with the number of drafts behind it ("46% of 24"), "–" before the first draft. */
+const acceptedOf = (s: {acceptance?: number; drafted?: number}) => (s.drafted ?? 0) > 0 ? `${pct(s.acceptance)} of ${s.drafted}` : "–";
 
 export function present(s: StatusState, t: Translate): StatusView {
     const stats = "polyspec.showStatistics";
@@ -101,13 +110,13 @@ export function present(s: StatusState, t: Translate): StatusView {
                 return {text: `$(loading~spin) ${what}${s.pct === undefined ? "" : ` ${Math.round(s.pct)}%`}`, tooltip: `Polyspec: ${what}${s.lang ? ` (${s.lang})` : ""}`,
                     command: stats, severity: "normal", cancellable: true};
             }
-            const readout = `${fmt1(s.tokensPerSecond)} tok/s · ${pct(s.acceptance)} · ${s.drafter ?? "–"}`;
+            const readout = `${liveSpeed(s)} tok/s · ${acceptedOf(s)} · ${s.drafter ?? "–"}`;
             const job = s.job === "translate" ? t("translating") : s.job === "story" ? t("continuing story") : t("inline suggestion");
             const tooltip = [
                 `Polyspec: ${job}${s.lang ? ` → ${s.lang}` : ""}`,
                 t("Tokens: {0}", s.tokens ?? 0),
-                t("Speed: {0} tokens/s", fmt1(s.tokensPerSecond)),
-                t("Draft acceptance: {0}", pct(s.acceptance)),
+                t("Speed: {0} tokens/s", liveSpeed(s)),
+                t("Draft acceptance: {0}", (s.drafted ?? 0) > 0 ? t("{0} of {1} drafted tokens", pct(s.acceptance), s.drafted ?? 0) : t("no drafts yet")),
                 t("Drafter: {0}", s.drafter ?? "–"),
                 t("Model: {0}", s.model),
                 t("Click for statistics."),

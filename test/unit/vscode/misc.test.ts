@@ -3,7 +3,7 @@ import {Stats} from "../../../src/core/stats";
 import {createLanguageIdentifier} from "../../../src/core/langid";
 import {formatLoopDelay, LoopDelayProbe} from "../../../src/vscode/common/loopDelay";
 import {isFromWebview, num} from "../../../src/vscode/common/protocol";
-import {StatsStore} from "../../../src/vscode/common/statsStore";
+import {MIN_SPEEDUP_TOKENS, StatsStore} from "../../../src/vscode/common/statsStore";
 import {SuggestionCache} from "../../../src/vscode/common/suggestionCache";
 
 const run = (tokens: number, decodeMs: number, drafted = 0, accepted = 0) => {
@@ -16,19 +16,34 @@ const run = (tokens: number, decodeMs: number, drafted = 0, accepted = 0) => {
 describe("statistics store", () => {
     it("rows per language and drafter, with speed-up against plain decoding of the same language", () => {
         const st = new StatsStore("qwen");
-        st.record({task: "translate", lang: "de", drafter: "none", stats: run(80, 10_000), at: 1});
-        st.record({task: "translate", lang: "de", drafter: "cascade", stats: run(100, 10_000, 40, 20), at: 2});
-        st.record({task: "translate", lang: "de", drafter: "cascade", stats: run(100, 10_000, 40, 30), at: 3});
-        st.record({task: "story", lang: "zh", drafter: "lookup", stats: run(50, 5_000, 10, 5), at: 4});
+        const k = MIN_SPEEDUP_TOKENS / 50; // enough tokens on every side for a speed-up to be shown
+        st.record({task: "translate", lang: "de", drafter: "none", stats: run(80 * k, 10_000 * k), at: 1});
+        st.record({task: "translate", lang: "de", drafter: "cascade", stats: run(100 * k, 10_000 * k, 40, 20), at: 2});
+        st.record({task: "translate", lang: "de", drafter: "cascade", stats: run(100 * k, 10_000 * k, 40, 30), at: 3});
+        st.record({task: "story", lang: "zh", drafter: "lookup", stats: run(50 * k * 2, 5_000 * k * 2, 10, 5), at: 4});
         st.record({task: "story", lang: "zh", drafter: "lookup", stats: run(0, 0), at: 5}); // produced nothing: ignored
         const rows = st.rows((lang) => (lang === "de" ? "cascade" : undefined));
         assert.deepEqual(rows.map((r) => `${r.lang}/${r.drafter}`), ["de/cascade", "de/none", "zh/lookup"]);
         const c = rows[0];
         assert.equal(c.langLabel, "German (Deutsch)");
-        assert.deepEqual([c.runs, c.tokens, c.acceptanceRate, c.tokensPerSecond, c.speedup, c.chosen], [2, 200, 50 / 80, 10, 1.25, true]);
+        assert.deepEqual([c.runs, c.tokens, c.drafted, c.acceptanceRate, c.tokensPerSecond, c.speedup, c.measuring, c.chosen], [2, 200 * k, 80, 50 / 80, 10, 1.25, null, true]);
         assert.deepEqual(c.history, [10, 10]);
         assert.equal(rows[1].acceptanceRate, null); // nothing drafted: NaN is sent as null
         assert.equal(rows[2].speedup, 10 / 8); // no plain run in zh: the plain runs of other languages
+    });
+
+    it("shows a speed-up only once both sides hold enough tokens, and says how far the measurement is", () => {
+        const st = new StatsStore("qwen");
+        st.record({task: "translate", lang: "ja", drafter: "cascade", stats: run(3, 100, 3, 1), at: 1});
+        st.record({task: "translate", lang: "ja", drafter: "none", stats: run(MIN_SPEEDUP_TOKENS * 2, 30_000), at: 2});
+        const early = st.rows().find((r) => r.drafter === "cascade")!;
+        assert.equal(early.speedup, null, "3 tokens: a ratio would be noise (0.34x was once shown this way)");
+        assert.deepEqual(early.measuring, {have: 3, need: MIN_SPEEDUP_TOKENS});
+        st.record({task: "translate", lang: "ja", drafter: "cascade", stats: run(MIN_SPEEDUP_TOKENS, 20_000, 40, 30), at: 3});
+        const later = st.rows().find((r) => r.drafter === "cascade")!;
+        assert.equal(later.measuring, null);
+        assert.ok(later.speedup !== null && later.speedup > 0);
+        assert.equal(st.rows().find((r) => r.drafter === "none")!.measuring, null, "plain decoding is the baseline itself");
     });
 
     it("keeps only the recent runs for routing but counts all in the totals, and survives JSON", () => {

@@ -15,10 +15,11 @@ describe("status bar state machine", () => {
         s = run(s, {type: "loaded", model: "qwen"});
         assert.deepEqual(s, {kind: "ready", model: "qwen"});
         assert.equal(present(s, t).command, "polyspec.showStatistics");
-        s = run(s, {type: "start", job: "translate", lang: "de", drafter: "cascade+ngram"}, {type: "progress", tokens: 42, tokensPerSecond: 12.345, acceptance: 0.456});
+        s = run(s, {type: "start", job: "translate", lang: "de", drafter: "cascade+ngram"}, {type: "progress", tokens: 42, tokensPerSecond: 12.345, acceptance: 0.456, drafted: 24});
         assert.equal(s.kind, "busy");
         const v = present(s, t);
-        assert.equal(v.text, "$(loading~spin) 12.3 tok/s · 46% · cascade+ngram");
+        assert.equal(v.text, "$(loading~spin) 12.3 tok/s · 46% of 24 · cascade+ngram", "each number says how much stands behind it");
+        assert.match(v.tooltip, /46% of 24 drafted tokens/);
         assert.match(v.tooltip, /Tokens: 42/);
         assert.match(v.tooltip, /Drafter: cascade\+ngram/);
         assert.equal(v.command, "polyspec.showStatistics");
@@ -27,11 +28,14 @@ describe("status bar state machine", () => {
         assert.deepEqual(s, {kind: "ready", model: "qwen"});
     });
 
-    it("shows dashes before the first numbers and hides Cancel for inline suggestions", () => {
+    it("shows no speed until enough tokens stand behind it, no acceptance before a draft, and hides Cancel for inline suggestions", () => {
         const s = run({kind: "ready", model: "m"}, {type: "start", job: "inline", lang: "en"});
         const v = present(s, t);
-        assert.equal(v.text, "$(loading~spin) – tok/s · – · –");
+        assert.equal(v.text, "$(loading~spin) … tok/s · – · –");
         assert.equal(v.cancellable, false);
+        const early = run(s, {type: "progress", tokens: 3, tokensPerSecond: 55, acceptance: 0, drafted: 0});
+        assert.equal(present(early, t).text, "$(loading~spin) … tok/s · – · –", "3 tokens: a speed would be noise");
+        assert.match(present(early, t).tooltip, /no drafts yet/);
     });
 
     it("a failed load is an error; dismissing it without a model goes back to noModel", () => {
