@@ -11,6 +11,7 @@ class CountingPolicy implements DraftPolicy {
     budget(): number { return 8; }
     trim(_d: Drafter, p: Proposal): number { return Math.min(8, p.tokens.length); }
     observe(d: Drafter, p: Proposal, verified: number, accepted: number): void {
+        if (verified === 0) return; // a step without drafts says nothing about any drafter
         const kind = drafterKind(d, p);
         let m = this.models.get(kind);
         if (!m) this.models.set(kind, m = new AcceptanceModel());
