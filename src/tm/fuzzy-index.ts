@@ -55,8 +55,12 @@ class Ints {
 }
 
 const EPS = 1e-9;
-/** Element key of the o-th occurrence (1-based) of token id `tok`: exact in a double. */
-const elementKey = (tok: number, o: number) => tok + o * 2 ** 32;
+/**
+ * Element key of the o-th occurrence (1-based) of token id `tok`, a small integer (fast Map key) while the vocabulary
+ * has under 4M words; occurrences past the 255th of one word in one text share an element (such texts may be missed
+ * by the candidate filter; none are in practice).
+ */
+const elementKey = (tok: number, o: number) => tok * 256 + Math.min(o, 255);
 
 export class FuzzyIndex {
     private readonly vocab = new Map<string, number>();
@@ -81,18 +85,22 @@ export class FuzzyIndex {
     /** Adds a text; returns its id (= the number of texts added before it). */
     add(text: string): number {
         const id = this.size;
-        const counts = new Map<number, number>();
+        const from = this.tokens.length;
         for (const t of matchTokens(text, this.noSpaces)) {
             let tok = this.vocab.get(t);
             if (tok === undefined) this.vocab.set(t, tok = this.vocab.size);
             this.tokens.push(tok);
-            const o = (counts.get(tok) ?? 0) + 1;
-            counts.set(tok, o);
-            const key = elementKey(tok, o);
+        }
+        this.growScratch();
+        const toks = this.tokens.data, scratch = this.scratch;
+        for (let i = from; i < this.tokens.length; i++) {
+            const tok = toks[i];
+            const key = elementKey(tok, ++scratch[tok]);
             let list = this.postings.get(key);
             if (!list) this.postings.set(key, list = new Ints(2));
             list.push(id);
         }
+        for (let i = from; i < this.tokens.length; i++) scratch[toks[i]] = 0;
         this.starts.push(this.tokens.length);
         if (id >= this.deleted.length) {
             const d = new Uint8Array(this.deleted.length * 2);

@@ -1,0 +1,52 @@
+import assert from "node:assert/strict";
+import {translationPrompt} from "../../../src/core/tasks";
+import {TranslationMemory} from "../../../src/tm/memory";
+import {describeChanges, tmTranslationPrompt} from "../../../src/tm/prompt";
+
+function memory(): TranslationMemory {
+    const tm = new TranslationMemory({src: "en", tgt: "de"});
+    tm.add([
+        {source: "Bob bought 5 apples at the market.", target: "Bob kaufte 5 Äpfel auf dem Markt.", origin: {kind: "history"}},
+        {source: "Bob bought 5 pears at the market.", target: "Bob kaufte 5 Birnen auf dem Markt.", origin: {kind: "corpus"}},
+        {source: "Bob sold 5 apples.", target: "Bob verkaufte 5 Äpfel.", origin: {kind: "corpus"}},
+        {source: "The weather is nice today.", target: "Das Wetter ist heute schön.", origin: {kind: "corpus"}},
+    ]);
+    return tm;
+}
+
+describe("tm prompt", () => {
+    it("without a usable match the prompt is byte-identical to today's translation prompt", () => {
+        for (const [text, lang] of [["A completely different sentence about dragons.", "de"], ["Hello\n\nworld ", "ja"], ["", "fr"]] as const) {
+            const tm = new TranslationMemory({src: "en", tgt: lang});
+            const r = tmTranslationPrompt(text, lang, tm.search(text || "x"));
+            assert.equal(JSON.stringify(r.prompt), JSON.stringify(translationPrompt(text, lang)));
+            assert.deepEqual(r.used, []);
+        }
+        const tm = memory();
+        const text = "Alice sold 9 oranges.";
+        const matches = tm.search(text, {minScore: 0.2});
+        assert.ok(matches.length > 0 && matches.every((m) => m.score < 0.6));
+        assert.equal(JSON.stringify(tmTranslationPrompt(text, "de", matches).prompt), JSON.stringify(translationPrompt(text, "de")));
+    });
+
+    it("with matches: the same system message first, <= 2 examples with their differences, then today's instruction and text", () => {
+        const text = "Alice bought 5 apples at the market.";
+        const r = tmTranslationPrompt(text, "de", memory().search(text));
+        const plain = translationPrompt(text, "de") as {messages: {role: string; content: string}[]};
+        assert.ok("messages" in r.prompt);
+        const [system, user] = r.prompt.messages;
+        assert.equal(r.prompt.messages.length, 2);
+        assert.deepEqual(system, plain.messages[0]);
+        assert.ok(user.content.endsWith(plain.messages[1].content), "ends with the plain request");
+        assert.equal(r.used.length, 2);
+        assert.match(user.content, /Example 1 \(86% similar\)\nEnglish: Bob bought 5 apples at the market\.\nGerman: Bob kaufte 5 Äpfel auf dem Markt\.\nThe new text differs from this example: "Bob" is now "Alice"\./);
+        assert.match(user.content, /Example 2 \(71% similar\)\nEnglish: Bob bought 5 pears at the market\.\nGerman: Bob kaufte 5 Birnen auf dem Markt\.\nThe new text differs from this example: "Bob" is now "Alice"; "pears" is now "apples"\./);
+        assert.doesNotMatch(user.content, /Example 3/);
+    });
+
+    it("describes additions, omissions and long lists of differences", () => {
+        assert.equal(describeChanges([]), "The new text has the same words as this example.");
+        assert.equal(describeChanges([{was: "", now: "big"}, {was: "old", now: ""}]), "The new text differs from this example: it adds \"big\"; it leaves out \"old\".");
+        assert.match(describeChanges(Array.from({length: 10}, (_, i) => ({was: `a${i}`, now: `b${i}`})), 3), /"a2" is now "b2"; and 7 more difference\(s\)\.$/);
+    });
+});
