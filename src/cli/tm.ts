@@ -76,6 +76,14 @@ function fmtSize(n: number): string {
     return n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} kB` : `${n} B`;
 }
 
+/** Refuses early (before reading any input) a memory file that exists and holds another pair. */
+function checkPair(file: string, pair: LanguagePair): void {
+    const h = peekTm(file);
+    if (h && h.version === 1 && (h.pair.src !== pair.src || h.pair.tgt !== pair.tgt)) {
+        throw new PolyspecError(`${file} is a translation memory for ${h.pair.src} -> ${h.pair.tgt}, not ${pair.src} -> ${pair.tgt}: use that pair's memory (--lang ${pair.tgt}${pair.src !== "en" ? ` --src ${pair.src}` : ""}) or another file`, "E_TM_PAIR");
+    }
+}
+
 /** Opens the memory for writing: a corrupt file is moved aside (never deleted) and a new memory started. */
 async function openForWrite(file: string, pair: LanguagePair): Promise<OpenResult> {
     const r = await openTm(file, pair, {rebuild: () => undefined});
@@ -90,6 +98,7 @@ async function build(argv: string[]): Promise<void> {
     const pair = pairOf(v, "build");
     if (pair.src !== "en" || !isLanguageCode(pair.tgt)) throw new PolyspecError(`the corpus has English -> X pairs for the built-in languages only, not ${pair.src} -> ${pair.tgt}`, "E_USAGE");
     const file = fileFlag(v.file, pair);
+    checkPair(file, pair);
     const cancel = sigintCancel();
     try {
         const bar = new ProgressBar(`corpus pairs ${pair.tgt}`, 0, "B");
@@ -115,6 +124,7 @@ async function importCmd(argv: string[]): Promise<void> {
     if (positionals.length === 0) throw new PolyspecError("tm import needs files or folders: polyspec tm import FILE/FOLDER... --lang X", "E_USAGE");
     const pair = pairOf(v, "import");
     const file = fileFlag(v.file, pair);
+    checkPair(file, pair);
     const cancel = sigintCancel();
     try {
         const bar = new ProgressBar("importing", 0, "B");
