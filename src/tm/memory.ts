@@ -38,7 +38,8 @@ export function comparesCharacters(lang: string): boolean {
 
 export class TranslationMemory {
     private readonly segments: (Segment | undefined)[] = [];
-    private readonly byContent = new Map<string, number>();
+    /** contentKey -> id; built on the first add after a load (a loaded file holds no duplicates). */
+    private contentIndex?: Map<string, number>;
     private index: FuzzyIndex;
     /** The translation files imported into it, as they were when imported (the editor re-imports changed ones). */
     readonly files = new Map<string, SourceFile>();
@@ -47,6 +48,27 @@ export class TranslationMemory {
 
     constructor(readonly pair: LanguagePair) {
         this.index = new FuzzyIndex(comparesCharacters(pair.src));
+    }
+
+    /**
+     * A memory of segments that are already one per content (as a memory file holds them): no duplicate check, the
+     * objects are taken as they are. For loading; `add` is the way for anything else.
+     */
+    static fromSegments(pair: LanguagePair, segments: readonly Segment[]): TranslationMemory {
+        const tm = new TranslationMemory(pair);
+        for (const seg of segments) {
+            if (seg.srcLang !== pair.src || seg.tgtLang !== pair.tgt) throw new PolyspecError(`segment of pair ${seg.srcLang}-${seg.tgtLang} in a ${pairName(pair)} memory`, "E_TM_PAIR");
+            tm.segments[tm.index.add(seg.source)] = seg;
+        }
+        return tm;
+    }
+
+    private get byContent(): Map<string, number> {
+        if (!this.contentIndex) {
+            this.contentIndex = new Map();
+            this.segments.forEach((s, id) => { if (s) this.contentIndex!.set(contentKey(s), id); });
+        }
+        return this.contentIndex;
     }
 
     get name(): string { return pairName(this.pair); }

@@ -39,10 +39,8 @@ export function loadTm(file: string, pair?: LanguagePair, timing?: LoadTiming): 
     const t1 = performance.now();
     const c = decodeTm(buf, file, {pair});
     const t2 = performance.now();
-    const tm = new TranslationMemory(c.pair);
-    tm.add(c.segments);
+    const tm = TranslationMemory.fromSegments(c.pair, c.segments);
     for (const f of c.files) tm.files.set(f.file, f);
-    tm.version = 0;
     if (timing) { timing.readMs = t1 - t0; timing.decodeMs = t2 - t1; timing.indexMs = performance.now() - t2; }
     return tm;
 }

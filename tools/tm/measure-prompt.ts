@@ -9,7 +9,8 @@
  *                 pairs has sim >= 0.6, translated with the plain prompt and with the TM prompt; chrF against the
  *                 references (src/core/stats.ts).
  * Variants: plain (translationPrompt), naive (the examples without the differences, as the issue's first spike),
- * tm (tmTranslationPrompt: examples with their differences spelled out).
+ * tm (tmTranslationPrompt: examples with their differences spelled out), draft (the plain prompt with the TM drafter,
+ * fixed k = 8: its output must equal plain's; tokens per step and acceptance show how much the drafter would save).
  *
  *   flock /tmp/polyspec-model.lock npx tsx tools/tm/measure-prompt.ts --what faithfulness [--variants plain,naive,tm] [--out F.json]
  *   flock /tmp/polyspec-model.lock npx tsx tools/tm/measure-prompt.ts --what chrf [--n 16] [--out F.json]
@@ -17,7 +18,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import {parseArgs} from "node:util";
-import {chrF} from "../../src/core/stats";
+import {acceptanceRate, chrF, tokensPerStep} from "../../src/core/stats";
 import {translationPrompt, type PromptSpec} from "../../src/core/tasks";
 import {Engine} from "../../src/engine/engine";
 import {cacheRoot} from "../../src/models/cache";
@@ -25,6 +26,7 @@ import {DEFAULT_TARGET} from "../../src/models/registry";
 import {TranslationMemory, type TmMatch} from "../../src/tm/memory";
 import {readCorpusPairs} from "../../src/tm/corpus";
 import {tmTranslationPrompt} from "../../src/tm/prompt";
+import {tmDrafterFor} from "../../src/tm/draft";
 
 const {values: a} = parseArgs({options: {what: {type: "string"}, variants: {type: "string"}, out: {type: "string"}, n: {type: "string"}, model: {type: "string"}}});
 const what = a.what ?? "faithfulness";
@@ -69,7 +71,7 @@ async function main(): Promise<void> {
     const report: Record<string, unknown> = {model: a.model ?? DEFAULT_TARGET, what};
     try {
         if (what === "faithfulness") {
-            const variants = (a.variants ?? "plain,naive,tm").split(",");
+            const variants = (a.variants ?? "plain,naive,tm,draft").split(",");
             const byId = new Map(jsonl("test-story.jsonl").map((r) => [r.id, r]));
             const tm = new TranslationMemory({src: "en", tgt: "de"});
             const items = EDITS.map((e) => {
@@ -84,12 +86,19 @@ async function main(): Promise<void> {
                 return {...e, src: r.src, ref: r.ref, changed};
             });
             const kept: Record<string, number> = Object.fromEntries(variants.map((v) => [v, 0]));
+            const draftStats: {tokensPerStep: number; acceptance: number; equalsPlain: boolean}[] = [];
             const rows = [];
             for (const it of items) {
                 const matches = tm.search(it.changed, {k: 2, minScore: 0.5});
                 const row: Record<string, unknown> = {id: it.id, changed: it.changed, score: matches[0]?.score};
                 for (const v of variants) { // interleaved: every variant on each item before the next item
-                    const out = await gen(prompt(v, it.changed, matches));
+                    let out: string;
+                    if (v === "draft") {
+                        const r = await engine.generate(translationPrompt(it.changed, "de"), tmDrafterFor(matches, engine.model), {maxTokens: 200, k: 8, adaptive: false});
+                        out = r.text.trim();
+                        draftStats.push({tokensPerStep: tokensPerStep(r.stats), acceptance: acceptanceRate(r.stats), equalsPlain: out === (row.plain as {out: string} | undefined)?.out});
+                        row.draftStats = draftStats.at(-1);
+                    } else out = await gen(prompt(v, it.changed, matches));
                     const hits = it.edits.map(([, to]) => out.includes(check(to)));
                     kept[v] += hits.filter(Boolean).length;
                     row[v] = {out, kept: hits};
@@ -101,6 +110,11 @@ async function main(): Promise<void> {
             report.changes = 2 * items.length;
             report.rows = rows;
             console.log(`changes reaching the output, of ${2 * items.length}: ${variants.map((v) => `${v} ${kept[v]}`).join(", ")}`);
+            if (draftStats.length) {
+                report.draft = draftStats;
+                const mean = (f: (x: typeof draftStats[number]) => number) => draftStats.reduce((x, d) => x + f(d), 0) / draftStats.length;
+                console.log(`TM drafter on the plain prompt (k = 8 fixed): ${draftStats.filter((d) => d.equalsPlain).length}/${draftStats.length} outputs equal plain decoding's; tokens per step ${mean((d) => d.tokensPerStep).toFixed(2)}, acceptance ${mean((d) => d.acceptance).toFixed(2)} (means over items)`);
+            }
         } else if (what === "chrf") {
             const n = Number(a.n ?? 16);
             const tm = new TranslationMemory({src: "en", tgt: "de"});
