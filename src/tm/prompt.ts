@@ -23,6 +23,12 @@ export interface TmPromptOptions {
     maxChanges?: number;
     /** Compare by characters (source language written without spaces). */
     noSpaces?: boolean;
+    /**
+     * Adapt the examples' translations to the new text's placeables (default true): where a changed word is a
+     * number, a name or a placeholder that the example's translation contains verbatim, the example shows the new
+     * one (as CAT tools substitute placeables in fuzzy matches), so copying the example cannot bring back the old.
+     */
+    adaptPlaceables?: boolean;
 }
 
 /** Default threshold for examples in the prompt. */
@@ -48,10 +54,11 @@ export function tmTranslationPrompt(text: string, lang: string, matches: readonl
     ];
     used.forEach((m, i) => {
         const changes = wordChanges(m.segment.source, text, o.noSpaces);
+        const adapted = o.adaptPlaceables === false ? undefined : adaptPlaceables(m.segment.target, changes);
         parts.push([
             `Example ${i + 1} (${Math.round(m.score * 100)}% similar)`,
             `${srcName}: ${m.segment.source}`,
-            `${tgtName}: ${m.segment.target}`,
+            adapted ? `${tgtName}, with the new text's ${adapted.what}: ${adapted.target}` : `${tgtName}: ${m.segment.target}`,
             describeChanges(changes, o.maxChanges ?? 8),
         ].join("\n"));
     });
@@ -66,4 +73,27 @@ export function describeChanges(changes: readonly Change[], max = 8): string {
         !c.was ? `it adds "${c.now}"` : !c.now ? `it leaves out "${c.was}"` : `"${c.was}" is now "${c.now}"`);
     const more = changes.length > max ? `; and ${changes.length - max} more difference(s)` : "";
     return `The new text differs from this example: ${shown.join("; ")}${more}.`;
+}
+
+/** A number, a placeholder or markup token, or a capitalised word (a name): what a translation carries over verbatim. */
+const PLACEABLE = /^(?:\d+(?:[.,]\d+)*|\p{Lu}[\p{L}\p{M}'’-]*|\{[^{}\s]+\}|%(?:\d+\$)?[sd@]|<[^<>]+>)$/u;
+
+/**
+ * The example's translation with each changed placeable replaced: a change of one placeable into one placeable
+ * (`"Bob" is now "Alice"`, `"5" is now "7"`) whose old form occurs in the translation as a whole word. Undefined when
+ * nothing was replaced. `what` names what was replaced ("names and numbers").
+ */
+export function adaptPlaceables(target: string, changes: readonly Change[]): {target: string; what: string} | undefined {
+    let out = target;
+    const kinds = new Set<string>();
+    for (const c of changes) {
+        if (!c.was || !c.now || /\s/.test(c.was) || /\s/.test(c.now) || !PLACEABLE.test(c.was) || !PLACEABLE.test(c.now)) continue;
+        const re = new RegExp(`(?<![\\p{L}\\p{N}])${c.was.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![\\p{L}\\p{N}])`, "gu");
+        if (!re.test(out)) continue;
+        out = out.replace(re, c.now);
+        kinds.add(/^\d/.test(c.now) ? "numbers" : /^\p{Lu}/u.test(c.now) ? "names" : "placeholders");
+    }
+    if (out === target) return undefined;
+    const list = [...kinds].sort();
+    return {target: out, what: list.length > 1 ? `${list.slice(0, -1).join(", ")} and ${list.at(-1)}` : list[0]};
 }

@@ -9,7 +9,8 @@
  *                 pairs has sim >= 0.6, translated with the plain prompt and with the TM prompt; chrF against the
  *                 references (src/core/stats.ts).
  * Variants: plain (translationPrompt), naive (the examples without the differences, as the issue's first spike),
- * tm (tmTranslationPrompt: examples with their differences spelled out), draft (the plain prompt with the TM drafter,
+ * tm-diff (tmTranslationPrompt without placeable adaptation: examples with their differences spelled out),
+ * tm (tmTranslationPrompt as shipped: differences spelled out and the examples' names / numbers adapted), draft (the plain prompt with the TM drafter,
  * fixed k = 8: its output must equal plain's; tokens per step and acceptance show how much the drafter would save).
  *
  *   flock /tmp/polyspec-model.lock npx tsx tools/tm/measure-prompt.ts --what faithfulness [--variants plain,naive,tm] [--out F.json]
@@ -62,6 +63,7 @@ function prompt(variant: string, text: string, matches: TmMatch[]): PromptSpec {
     if (variant === "plain") return translationPrompt(text, "de");
     if (variant === "naive") return naivePrompt(text, matches.filter((m) => m.score >= 0.6));
     if (variant === "tm") return tmTranslationPrompt(text, "de", matches).prompt;
+    if (variant === "tm-diff") return tmTranslationPrompt(text, "de", matches, {adaptPlaceables: false}).prompt;
     throw new Error(`unknown variant ${variant}`);
 }
 
@@ -71,7 +73,7 @@ async function main(): Promise<void> {
     const report: Record<string, unknown> = {model: a.model ?? DEFAULT_TARGET, what};
     try {
         if (what === "faithfulness") {
-            const variants = (a.variants ?? "plain,naive,tm,draft").split(",");
+            const variants = (a.variants ?? "plain,naive,tm-diff,tm,draft").split(",");
             const byId = new Map(jsonl("test-story.jsonl").map((r) => [r.id, r]));
             const tm = new TranslationMemory({src: "en", tgt: "de"});
             const items = EDITS.map((e) => {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import {translationPrompt} from "../../../src/core/tasks";
 import {TranslationMemory} from "../../../src/tm/memory";
-import {describeChanges, tmTranslationPrompt} from "../../../src/tm/prompt";
+import {adaptPlaceables, describeChanges, tmTranslationPrompt} from "../../../src/tm/prompt";
 
 function memory(): TranslationMemory {
     const tm = new TranslationMemory({src: "en", tgt: "de"});
@@ -39,9 +39,21 @@ describe("tm prompt", () => {
         assert.deepEqual(system, plain.messages[0]);
         assert.ok(user.content.endsWith(plain.messages[1].content), "ends with the plain request");
         assert.equal(r.used.length, 2);
-        assert.match(user.content, /Example 1 \(86% similar\)\nEnglish: Bob bought 5 apples at the market\.\nGerman: Bob kaufte 5 Äpfel auf dem Markt\.\nThe new text differs from this example: "Bob" is now "Alice"\./);
-        assert.match(user.content, /Example 2 \(71% similar\)\nEnglish: Bob bought 5 pears at the market\.\nGerman: Bob kaufte 5 Birnen auf dem Markt\.\nThe new text differs from this example: "Bob" is now "Alice"; "pears" is now "apples"\./);
+        assert.match(user.content, /Example 1 \(86% similar\)\nEnglish: Bob bought 5 apples at the market\.\nGerman, with the new text's names: Alice kaufte 5 Äpfel auf dem Markt\.\nThe new text differs from this example: "Bob" is now "Alice"\./);
+        assert.match(user.content, /Example 2 \(71% similar\)\nEnglish: Bob bought 5 pears at the market\.\nGerman, with the new text's names: Alice kaufte 5 Birnen auf dem Markt\.\nThe new text differs from this example: "Bob" is now "Alice"; "pears" is now "apples"\./);
         assert.doesNotMatch(user.content, /Example 3/);
+        const unadapted = tmTranslationPrompt(text, "de", memory().search(text), {adaptPlaceables: false}).prompt as {messages: {content: string}[]};
+        assert.match(unadapted.messages[1].content, /\nGerman: Bob kaufte 5 Äpfel auf dem Markt\.\n/);
+    });
+
+    it("adapts only placeables (numbers, names, placeholders) found verbatim as whole words in the translation", () => {
+        const changes = (pairs: [string, string][]) => pairs.map(([was, now]) => ({was, now}));
+        assert.deepEqual(adaptPlaceables("Bob kaufte 5 Äpfel, 15 Birnen und {item}.", changes([["Bob", "Alice"], ["5", "7"], ["{item}", "{thing}"]])),
+            {target: "Alice kaufte 7 Äpfel, 15 Birnen und {thing}.", what: "names, numbers and placeholders"});
+        assert.equal(adaptPlaceables("Öffnen Sie die Datei", changes([["file", "folder"]])), undefined, "not a placeable");
+        assert.equal(adaptPlaceables("Vier Tage später", changes([["4", "62"]])), undefined, "the old form is not in the translation");
+        assert.equal(adaptPlaceables("Bobby kam", changes([["Bob", "Alice"]])), undefined, "whole words only");
+        assert.equal(adaptPlaceables("Bob kam", changes([["Bob", "Alice Smith"]])), undefined, "one word into one word");
     });
 
     it("describes additions, omissions and long lists of differences", () => {
