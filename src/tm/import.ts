@@ -167,7 +167,7 @@ async function importOne(file: string, format: TmFormat, pairedWith: string | un
     const notes = [...r.notes];
     const sk = r.skipped;
     const parts = [sk.untranslated && `${sk.untranslated} untranslated`, sk.fuzzy && `${sk.fuzzy} fuzzy/unreviewed${o.includeFuzzy ? "" : " (--include-fuzzy takes them)"}`, sk.obsolete && `${sk.obsolete} obsolete`, sk.other && `${sk.other} other`].filter(Boolean);
-    notes.unshift(`${segments.length} segment(s)${pairedWith ? ` (keys aligned with ${path.basename(pairedWith)})` : ""}${parts.length ? `; skipped ${parts.join(", ")}` : ""}`);
+    notes.unshift(`${segments.length} segment(s)${pairedWith ? ` (keys aligned with ${path.relative(path.dirname(file), pairedWith)})` : ""}${parts.length ? `; skipped ${parts.join(", ")}` : ""}`);
     return {imported: {source: {file, mtimeMs: st.mtimeMs, size: st.size, segments: segments.length}, format, pairedWith, segments, skipped: r.skipped}, notes};
 }
 
