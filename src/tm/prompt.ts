@@ -52,27 +52,63 @@ export function tmTranslationPrompt(text: string, lang: string, matches: readonl
     const parts: string[] = [
         `Earlier ${tgtName} translations of similar ${srcName} texts, from the translation memory. Use their wording and terms where the new text says the same; where it says something different, translate what the new text says.`,
     ];
+    const keep = new Set<string>();
     used.forEach((m, i) => {
         const changes = wordChanges(m.segment.source, text, o.noSpaces);
+        for (const w of newPlaceables(changes, m.segment.target)) keep.add(w);
         const adapted = o.adaptPlaceables === false ? undefined : adaptPlaceables(m.segment.target, changes);
         parts.push([
             `Example ${i + 1} (${Math.round(m.score * 100)}% similar)`,
             `${srcName}: ${m.segment.source}`,
             adapted ? `${tgtName}, with the new text's ${adapted.what}: ${adapted.target}` : `${tgtName}: ${m.segment.target}`,
-            describeChanges(changes, o.maxChanges ?? 8),
+            describeChanges(changes, o.maxChanges ?? 8, o.noSpaces),
         ].join("\n"));
     });
-    const messages: ChatMessage[] = [system, {role: "user", content: `${parts.join("\n\n")}\n\n${user.content}`}];
+    // today's request; where the new text brings new names, numbers or placeholders, the instruction names them
+    const cut = user.content.indexOf("\n\n");
+    const request = keep.size && cut > 0
+        ? `${user.content.slice(0, cut)} Keep the new text's ${[...keep].map((w) => `"${w}"`).join(", ")} in the translation.${user.content.slice(cut)}`
+        : user.content;
+    const messages: ChatMessage[] = [system, {role: "user", content: `${parts.join("\n\n")}\n\n${request}`}];
     return {prompt: {messages}, used};
 }
 
-/** "The new text differs from example 1: "Bob" is now "Alice"; "5" is now "7"; "very" is left out." */
-export function describeChanges(changes: readonly Change[], max = 8): string {
+/**
+ * "The new text differs from this example: "Bob" is now "Alice"; "your allies" is now "your 37 allies"; "very old" is
+ * now "old"." An added or left-out word is shown with the unchanged words around it, so that the reader sees where it
+ * goes.
+ */
+export function describeChanges(changes: readonly Change[], max = 8, noSpaces = false): string {
     if (changes.length === 0) return "The new text has the same words as this example.";
-    const shown = changes.slice(0, max).map((c) =>
-        !c.was ? `it adds "${c.now}"` : !c.now ? `it leaves out "${c.was}"` : `"${c.was}" is now "${c.now}"`);
+    const sep = noSpaces ? "" : " ";
+    const join = (...w: (string | undefined)[]) => w.filter((x) => x).join(sep);
+    const shown = changes.slice(0, max).map((c) => {
+        if (c.was && c.now) return `"${c.was}" is now "${c.now}"`;
+        if (c.before === undefined && c.after === undefined) return c.was ? `it leaves out "${c.was}"` : `it adds "${c.now}"`;
+        return `"${join(c.before, c.was, c.after)}" is now "${join(c.before, c.now, c.after)}"`;
+    });
     const more = changes.length > max ? `; and ${changes.length - max} more difference(s)` : "";
     return `The new text differs from this example: ${shown.join("; ")}${more}.`;
+}
+
+/**
+ * The new text's placeables among the changed words: numbers and placeholders always; a capitalised word (a name)
+ * only where it replaces one word that the example's translation carries verbatim (evidence that it is a name, not
+ * a sentence's first word).
+ */
+function newPlaceables(changes: readonly Change[], exampleTarget: string): string[] {
+    const out: string[] = [];
+    for (const c of changes) {
+        for (const w of c.now.split(/\s+/).filter(Boolean)) {
+            if (/^\d+(?:[.,]\d+)*$|^\{[^{}\s]+\}$|^%(?:\d+\$)?[sd@]$/.test(w)) out.push(w);
+            else if (/^\p{Lu}/u.test(w) && PLACEABLE.test(w) && c.was && !/\s/.test(c.was) && !/\s/.test(c.now) && wholeWord(c.was).test(exampleTarget)) out.push(w);
+        }
+    }
+    return out;
+}
+
+function wholeWord(w: string): RegExp {
+    return new RegExp(`(?<![\\p{L}\\p{N}])${w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![\\p{L}\\p{N}])`, "gu");
 }
 
 /** A number, a placeholder or markup token, or a capitalised word (a name): what a translation carries over verbatim. */
@@ -88,7 +124,7 @@ export function adaptPlaceables(target: string, changes: readonly Change[]): {ta
     const kinds = new Set<string>();
     for (const c of changes) {
         if (!c.was || !c.now || /\s/.test(c.was) || /\s/.test(c.now) || !PLACEABLE.test(c.was) || !PLACEABLE.test(c.now)) continue;
-        const re = new RegExp(`(?<![\\p{L}\\p{N}])${c.was.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![\\p{L}\\p{N}])`, "gu");
+        const re = wholeWord(c.was);
         if (!re.test(out)) continue;
         out = out.replace(re, c.now);
         kinds.add(/^\d/.test(c.now) ? "numbers" : /^\p{Lu}/u.test(c.now) ? "names" : "placeholders");

@@ -71,12 +71,16 @@ export interface Change {
     was: string;
     /** The new text's words (empty: the new text leaves `was` out). */
     now: string;
+    /** The unchanged word just before the change and just after it (in the new text), where there is one. */
+    before?: string;
+    after?: string;
 }
 
 /**
  * The differences between an earlier source and a new one, as runs of changed words (from a minimal word edit
- * script; equal words split the runs). Words are shown as they are written in each text (original case), so that a
- * prompt can name them: `[{was: "Bob", now: "Alice"}, {was: "5", now: "7"}]`.
+ * script; equal words split the runs), each with the unchanged word around it. Words are shown as they are written
+ * in each text (original case), so that a prompt can name them: `[{was: "Bob", now: "Alice", after: "bought"},
+ * {was: "5", now: "7", before: "bought", after: "apples"}]`.
  */
 export function wordChanges(earlier: string, now: string, noSpaces = false): Change[] {
     const a = surfaceTokens(earlier, noSpaces), b = surfaceTokens(now, noSpaces);
@@ -91,22 +95,30 @@ export function wordChanges(earlier: string, now: string, noSpaces = false): Cha
             else d[i][j] = Math.min(d[i - 1][j - 1] + (a[i - 1].key === b[j - 1].key ? 0 : 1), d[i - 1][j] + 1, d[i][j - 1] + 1);
         }
     }
-    const ops: {was?: string; now?: string}[] = [];
+    const ops: {was?: string; now?: string; same?: string}[] = [];
     let i = n, j = m;
     while (i > 0 || j > 0) {
-        if (i > 0 && j > 0 && a[i - 1].key === b[j - 1].key && d[i][j] === d[i - 1][j - 1]) { ops.push({}); i--; j--; }
+        if (i > 0 && j > 0 && a[i - 1].key === b[j - 1].key && d[i][j] === d[i - 1][j - 1]) { ops.push({same: b[j - 1].text}); i--; j--; }
         else if (i > 0 && j > 0 && d[i][j] === d[i - 1][j - 1] + 1) { ops.push({was: a[i - 1].text, now: b[j - 1].text}); i--; j--; }
         else if (i > 0 && d[i][j] === d[i - 1][j] + 1) { ops.push({was: a[i - 1].text}); i--; }
         else { ops.push({now: b[j - 1].text}); j--; }
     }
     ops.reverse();
     const out: Change[] = [];
-    let cur: {was: string[]; now: string[]} | undefined;
+    let cur: {was: string[]; now: string[]; before?: string} | undefined;
+    let lastSame: string | undefined;
     const sep = noSpaces ? "" : " ";
-    const flush = () => { if (cur) out.push({was: cur.was.join(sep), now: cur.now.join(sep)}); cur = undefined; };
+    const flush = (after?: string) => {
+        if (!cur) return;
+        const c: Change = {was: cur.was.join(sep), now: cur.now.join(sep)};
+        if (cur.before !== undefined) c.before = cur.before;
+        if (after !== undefined) c.after = after;
+        out.push(c);
+        cur = undefined;
+    };
     for (const op of ops) {
-        if (op.was === undefined && op.now === undefined) { flush(); continue; }
-        cur ??= {was: [], now: []};
+        if (op.same !== undefined) { flush(op.same); lastSame = op.same; continue; }
+        cur ??= {was: [], now: [], before: lastSame};
         if (op.was !== undefined) cur.was.push(op.was);
         if (op.now !== undefined) cur.now.push(op.now);
     }

@@ -37,13 +37,19 @@ describe("tm prompt", () => {
         const [system, user] = r.prompt.messages;
         assert.equal(r.prompt.messages.length, 2);
         assert.deepEqual(system, plain.messages[0]);
-        assert.ok(user.content.endsWith(plain.messages[1].content), "ends with the plain request");
+        assert.ok(user.content.endsWith(`\n\nTranslate the following text into German. Reply with the translation only. Keep the new text's "Alice" in the translation.\n\n${text}`),
+            "ends with today's request, naming the new name");
         assert.equal(r.used.length, 2);
         assert.match(user.content, /Example 1 \(86% similar\)\nEnglish: Bob bought 5 apples at the market\.\nGerman, with the new text's names: Alice kaufte 5 Äpfel auf dem Markt\.\nThe new text differs from this example: "Bob" is now "Alice"\./);
         assert.match(user.content, /Example 2 \(71% similar\)\nEnglish: Bob bought 5 pears at the market\.\nGerman, with the new text's names: Alice kaufte 5 Birnen auf dem Markt\.\nThe new text differs from this example: "Bob" is now "Alice"; "pears" is now "apples"\./);
         assert.doesNotMatch(user.content, /Example 3/);
         const unadapted = tmTranslationPrompt(text, "de", memory().search(text), {adaptPlaceables: false}).prompt as {messages: {content: string}[]};
         assert.match(unadapted.messages[1].content, /\nGerman: Bob kaufte 5 Äpfel auf dem Markt\.\n/);
+        // a change without new placeables leaves today's request as it is
+        const fruit = "Bob bought 5 pears at the market.";
+        const r2 = tmTranslationPrompt(fruit, "de", memory().search(fruit)).prompt as {messages: {content: string}[]};
+        assert.ok(r2.messages[1].content.endsWith(`\n\n${plain.messages[1].content.replace(text, fruit)}`));
+        assert.match(r2.messages[1].content, /The new text differs from this example: "apples" is now "pears"\./);
     });
 
     it("adapts only placeables (numbers, names, placeholders) found verbatim as whole words in the translation", () => {
@@ -59,6 +65,8 @@ describe("tm prompt", () => {
     it("describes additions, omissions and long lists of differences", () => {
         assert.equal(describeChanges([]), "The new text has the same words as this example.");
         assert.equal(describeChanges([{was: "", now: "big"}, {was: "old", now: ""}]), "The new text differs from this example: it adds \"big\"; it leaves out \"old\".");
+        assert.equal(describeChanges([{was: "", now: "37", before: "your", after: "allies"}, {was: "very", now: "", after: "old"}]),
+            "The new text differs from this example: \"your allies\" is now \"your 37 allies\"; \"very old\" is now \"old\".");
         assert.match(describeChanges(Array.from({length: 10}, (_, i) => ({was: `a${i}`, now: `b${i}`})), 3), /"a2" is now "b2"; and 7 more difference\(s\)\.$/);
     });
 });

@@ -28,12 +28,12 @@ describe("tm similarity", () => {
         assert.equal(similarity("...", "!!!"), 0);
     });
 
-    it("lists the changed words of a new text against an earlier one", () => {
+    it("lists the changed words of a new text against an earlier one, with the unchanged words around them", () => {
         assert.deepEqual(wordChanges("Bob bought 5 apples at the market.", "Alice bought 7 apples at the market."),
-            [{was: "Bob", now: "Alice"}, {was: "5", now: "7"}]);
-        assert.deepEqual(wordChanges("Open the file", "Open the big file now"), [{was: "", now: "big"}, {was: "", now: "now"}]);
-        assert.deepEqual(wordChanges("Delete all old files", "Delete files"), [{was: "all old", now: ""}]);
+            [{was: "Bob", now: "Alice", after: "bought"}, {was: "5", now: "7", before: "bought", after: "apples"}]);
+        assert.deepEqual(wordChanges("Open the file", "Open the big file now"), [{was: "", now: "big", before: "the", after: "file"}, {was: "", now: "now", before: "file"}]);
+        assert.deepEqual(wordChanges("Delete all old files", "Delete files"), [{was: "all old", now: "", before: "Delete", after: "files"}]);
         assert.deepEqual(wordChanges("same words", "Same words!"), []);
-        assert.deepEqual(wordChanges("打开文件", "打开文件夹", true), [{was: "", now: "夹"}]);
+        assert.deepEqual(wordChanges("打开文件", "打开文件夹", true), [{was: "", now: "夹", before: "件"}]);
     });
 });
