@@ -5,7 +5,7 @@
  *   faithfulness: 12 held-out English story segments and their human German translations are the memory; two words
  *                 of each source are changed (a name, a number), and the changed text is translated with each prompt
  *                 variant; a change "reaches the output" when the new name / number appears in it.
- *   chrf:         16 held-out German segments (test-story, test-tech) whose best fuzzy match among the German training
+ *   chrf:         16 held-out German segments (8 of test-story, 8 of test-tech: every 7th that has one) whose best fuzzy match among the German training
  *                 pairs has sim >= 0.6, translated with the plain prompt and with the TM prompt; chrF against the
  *                 references (src/core/stats.ts).
  * Variants: plain (translationPrompt), naive (the examples without the differences, as the issue's first spike),
@@ -121,11 +121,14 @@ async function main(): Promise<void> {
             const n = Number(a.n ?? 16);
             const tm = new TranslationMemory({src: "en", tgt: "de"});
             tm.add((await readCorpusPairs("de")).segments);
-            const held = [...jsonl("test-story.jsonl"), ...jsonl("test-tech.jsonl")];
             const picked: {src: string; ref: string; matches: TmMatch[]}[] = [];
-            for (let i = 0; i < held.length && picked.length < n; i += 7) { // every 7th, both domains
-                const matches = tm.search(held[i].src, {k: 2, minScore: 0.6});
-                if (matches.length && held[i].src.split(/\s+/).length >= 4) picked.push({...held[i], matches});
+            for (const file of ["test-story.jsonl", "test-tech.jsonl"]) { // half from each domain
+                const held = jsonl(file);
+                const want = picked.length + Math.ceil((n - picked.length) / (file === "test-story.jsonl" ? 2 : 1));
+                for (let i = 0; i < held.length && picked.length < want; i += 7) { // every 7th segment
+                    const matches = tm.search(held[i].src, {k: 2, minScore: 0.6});
+                    if (matches.length && held[i].src.split(/\s+/).length >= 4) picked.push({...held[i], matches});
+                }
             }
             const outs: Record<string, string[]> = {plain: [], tm: []};
             for (const p of picked) {
