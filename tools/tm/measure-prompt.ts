@@ -11,7 +11,8 @@
  * Variants: plain (translationPrompt), naive (the examples without the differences, as the issue's first spike),
  * tm-diff (tmTranslationPrompt without placeable adaptation: examples with their differences spelled out),
  * tm (tmTranslationPrompt as shipped: differences spelled out and the examples' names / numbers adapted), draft (the plain prompt with the TM drafter,
- * fixed k = 8: its output must equal plain's; tokens per step and acceptance show how much the drafter would save).
+ * fixed k = 8: its output must equal plain's; tokens per step and acceptance show how much the drafter would save),
+ * draft-history (the same, drafting from the model's own plain translation of the original source: the revision case).
  *
  *   flock /tmp/polyspec-model.lock npx tsx tools/tm/measure-prompt.ts --what faithfulness [--variants plain,naive,tm] [--out F.json]
  *   flock /tmp/polyspec-model.lock npx tsx tools/tm/measure-prompt.ts --what chrf [--n 16] [--out F.json]
@@ -95,8 +96,15 @@ async function main(): Promise<void> {
                 const row: Record<string, unknown> = {id: it.id, changed: it.changed, score: matches[0]?.score};
                 for (const v of variants) { // interleaved: every variant on each item before the next item
                     let out: string;
-                    if (v === "draft") {
-                        const r = await engine.generate(translationPrompt(it.changed, "de"), tmDrafterFor(matches, engine.model), {maxTokens: 200, k: 8, adaptive: false});
+                    if (v === "draft" || v === "draft-history") {
+                        // draft-history: the memory is Polyspec's own plain translation of the original source (the
+                        // revision scenario: the user changes a text translated before), not the human translation
+                        let draftFrom = matches;
+                        if (v === "draft-history") {
+                            const own = await gen(translationPrompt(it.src, "de"));
+                            draftFrom = [{segment: {source: it.src, target: own, srcLang: "en", tgtLang: "de", origin: {kind: "history"}, time: 0}, score: matches[0]?.score ?? 0, id: -1}];
+                        }
+                        const r = await engine.generate(translationPrompt(it.changed, "de"), tmDrafterFor(draftFrom, engine.model), {maxTokens: 200, k: 8, adaptive: false});
                         out = r.text.trim();
                         draftStats.push({tokensPerStep: tokensPerStep(r.stats), acceptance: acceptanceRate(r.stats), equalsPlain: out === (row.plain as {out: string} | undefined)?.out});
                         row.draftStats = draftStats.at(-1);
@@ -115,7 +123,7 @@ async function main(): Promise<void> {
             if (draftStats.length) {
                 report.draft = draftStats;
                 const mean = (f: (x: typeof draftStats[number]) => number) => draftStats.reduce((x, d) => x + f(d), 0) / draftStats.length;
-                console.log(`TM drafter on the plain prompt (k = 8 fixed): ${draftStats.filter((d) => d.equalsPlain).length}/${draftStats.length} outputs equal plain decoding's; tokens per step ${mean((d) => d.tokensPerStep).toFixed(2)}, acceptance ${mean((d) => d.acceptance).toFixed(2)} (means over items)`);
+                console.log(`TM drafter on the plain prompt (k = 8 fixed; ${variants.filter((v) => v.startsWith("draft")).join(", ")}): ${draftStats.filter((d) => d.equalsPlain).length}/${draftStats.length} outputs equal plain decoding's; tokens per step ${mean((d) => d.tokensPerStep).toFixed(2)}, acceptance ${mean((d) => d.acceptance).toFixed(2)} (means over items)`);
             }
         } else if (what === "chrf") {
             const n = Number(a.n ?? 16);
