@@ -29,6 +29,11 @@ export interface TmPromptOptions {
      * one (as CAT tools substitute placeables in fuzzy matches), so copying the example cannot bring back the old.
      */
     adaptPlaceables?: boolean;
+    /**
+     * "inline" (default): the examples in the one user message before today's request; "turns": each example as an
+     * earlier request (user) and its translation (assistant), then the differences and today's request.
+     */
+    layout?: "inline" | "turns";
 }
 
 /** Default threshold for examples in the prompt. */
@@ -69,6 +74,23 @@ export function tmTranslationPrompt(text: string, lang: string, matches: readonl
     const request = keep.size && cut > 0
         ? `${user.content.slice(0, cut)} Keep the new text's ${[...keep].map((w) => `"${w}"`).join(", ")} in the translation.${user.content.slice(cut)}`
         : user.content;
+    if (o.layout === "turns") {
+        const cutAt = cut > 0 ? cut : user.content.length;
+        const ask = (t: string) => `${user.content.slice(0, cutAt)}\n\n${t}`;
+        const messages: ChatMessage[] = [system];
+        const notes: string[] = [];
+        [...used].reverse().forEach((m) => { // the best example last, nearest to the request
+            const changes = wordChanges(m.segment.source, text, o.noSpaces);
+            const adapted = o.adaptPlaceables === false ? undefined : adaptPlaceables(m.segment.target, changes);
+            // an adapted example is adapted on both sides, so the turn stays a faithful pair
+            const source = adapted ? adaptPlaceables(m.segment.source, changes)?.target ?? m.segment.source : m.segment.source;
+            messages.push({role: "user", content: ask(source)}, {role: "assistant", content: adapted?.target ?? m.segment.target});
+            const left = wordChanges(source, text, o.noSpaces);
+            if (left.length) notes.unshift(describeChanges(left, o.maxChanges ?? 8, o.noSpaces).replace("this example", "the earlier text"));
+        });
+        messages.push({role: "user", content: notes.length ? `${notes.join("\n")} Translate the new text itself, not the earlier one.\n\n${request}` : request});
+        return {prompt: {messages}, used};
+    }
     const messages: ChatMessage[] = [system, {role: "user", content: `${parts.join("\n\n")}\n\n${request}`}];
     return {prompt: {messages}, used};
 }

@@ -12,7 +12,7 @@
  * tm-diff (tmTranslationPrompt without placeable adaptation: examples with their differences spelled out),
  * tm (tmTranslationPrompt as shipped: differences spelled out and the examples' names / numbers adapted), draft (the plain prompt with the TM drafter,
  * fixed k = 8: its output must equal plain's; tokens per step and acceptance show how much the drafter would save),
- * draft-history (the same, drafting from the model's own plain translation of the original source: the revision case).
+ * tm-turns (the examples as earlier chat turns, then the differences and the request), draft-history (the same, drafting from the model's own plain translation of the original source: the revision case).
  *
  *   flock /tmp/polyspec-model.lock npx tsx tools/tm/measure-prompt.ts --what faithfulness [--variants plain,naive,tm] [--out F.json]
  *   flock /tmp/polyspec-model.lock npx tsx tools/tm/measure-prompt.ts --what chrf [--n 16] [--out F.json]
@@ -64,6 +64,7 @@ function prompt(variant: string, text: string, matches: TmMatch[]): PromptSpec {
     if (variant === "plain") return translationPrompt(text, "de");
     if (variant === "naive") return naivePrompt(text, matches.filter((m) => m.score >= 0.6));
     if (variant === "tm") return tmTranslationPrompt(text, "de", matches).prompt;
+    if (variant === "tm-turns") return tmTranslationPrompt(text, "de", matches, {layout: "turns"}).prompt;
     if (variant === "tm-diff") return tmTranslationPrompt(text, "de", matches, {adaptPlaceables: false}).prompt;
     throw new Error(`unknown variant ${variant}`);
 }
