@@ -15,7 +15,7 @@
  * tm-turns (the examples as earlier chat turns, then the differences and the request), draft-history (the same, drafting from the model's own plain translation of the original source: the revision case).
  *
  *   flock /tmp/polyspec-model.lock npx tsx tools/tm/measure-prompt.ts --what faithfulness [--variants plain,naive,tm] [--out F.json]
- *   flock /tmp/polyspec-model.lock npx tsx tools/tm/measure-prompt.ts --what chrf [--n 16] [--out F.json]
+ *   flock /tmp/polyspec-model.lock npx tsx tools/tm/measure-prompt.ts --what chrf [--variants plain,tm] [--n 16] [--out F.json]
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -139,16 +139,17 @@ async function main(): Promise<void> {
                     if (matches.length && held[i].src.split(/\s+/).length >= 4) picked.push({...held[i], matches});
                 }
             }
-            const outs: Record<string, string[]> = {plain: [], tm: []};
+            const variants = (a.variants ?? "plain,tm").split(",");
+            const outs: Record<string, string[]> = Object.fromEntries(variants.map((v) => [v, []]));
             for (const p of picked) {
-                for (const v of ["plain", "tm"]) outs[v].push(await gen(prompt(v, p.src, p.matches)));
-                console.error(`${p.matches[0].score.toFixed(2)} plain ${chrF([outs.plain.at(-1)!], [p.ref]).toFixed(1)} tm ${chrF([outs.tm.at(-1)!], [p.ref]).toFixed(1)}: ${p.src.slice(0, 80)}`);
+                for (const v of variants) outs[v].push(await gen(prompt(v, p.src, p.matches)));
+                console.error(`${p.matches[0].score.toFixed(2)} ${variants.map((v) => `${v} ${chrF([outs[v].at(-1)!], [p.ref]).toFixed(1)}`).join(" ")}: ${p.src.slice(0, 80)}`);
             }
             const refs = picked.map((p) => p.ref);
             report.segments = picked.length;
-            report.chrF = {plain: chrF(outs.plain, refs), tm: chrF(outs.tm, refs)};
-            report.rows = picked.map((p, i) => ({src: p.src, ref: p.ref, score: p.matches[0].score, plain: outs.plain[i], tm: outs.tm[i]}));
-            console.log(`chrF over ${picked.length} held-out segments with a match >= 0.6: plain ${(report.chrF as {plain: number}).plain.toFixed(1)}, tm ${(report.chrF as {tm: number}).tm.toFixed(1)}`);
+            report.chrF = Object.fromEntries(variants.map((v) => [v, chrF(outs[v], refs)]));
+            report.rows = picked.map((p, i) => ({src: p.src, ref: p.ref, score: p.matches[0].score, ...Object.fromEntries(variants.map((v) => [v, outs[v][i]]))}));
+            console.log(`chrF over ${picked.length} held-out segments with a match >= 0.6: ${variants.map((v) => `${v} ${(report.chrF as Record<string, number>)[v].toFixed(1)}`).join(", ")}`);
         } else throw new Error(`--what must be faithfulness or chrf`);
     } finally {
         await engine.dispose();
