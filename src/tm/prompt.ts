@@ -61,7 +61,7 @@ export function tmTranslationPrompt(text: string, lang: string, matches: readonl
     used.forEach((m, i) => {
         const changes = wordChanges(m.segment.source, text, o.noSpaces);
         for (const w of newPlaceables(changes, m.segment.target)) keep.add(w);
-        const adapted = o.adaptPlaceables === false ? undefined : adaptPlaceables(m.segment.target, changes);
+        const adapted = o.adaptPlaceables === false ? undefined : adaptPlaceables(m.segment.target, changes, text);
         parts.push([
             `Example ${i + 1} (${Math.round(m.score * 100)}% similar)`,
             `${srcName}: ${m.segment.source}`,
@@ -81,9 +81,9 @@ export function tmTranslationPrompt(text: string, lang: string, matches: readonl
         const notes: string[] = [];
         [...used].reverse().forEach((m) => { // the best example last, nearest to the request
             const changes = wordChanges(m.segment.source, text, o.noSpaces);
-            const adapted = o.adaptPlaceables === false ? undefined : adaptPlaceables(m.segment.target, changes);
+            const adapted = o.adaptPlaceables === false ? undefined : adaptPlaceables(m.segment.target, changes, text);
             // an adapted example is adapted on both sides, so the turn stays a faithful pair
-            const source = adapted ? adaptPlaceables(m.segment.source, changes)?.target ?? m.segment.source : m.segment.source;
+            const source = adapted ? adaptPlaceables(m.segment.source, changes, text)?.target ?? m.segment.source : m.segment.source;
             messages.push({role: "user", content: ask(source)}, {role: "assistant", content: adapted?.target ?? m.segment.target});
             const left = wordChanges(source, text, o.noSpaces);
             if (left.length) notes.unshift(describeChanges(left, o.maxChanges ?? 8, o.noSpaces).replace("this example", "the earlier text"));
@@ -138,14 +138,15 @@ const PLACEABLE = /^(?:\d+(?:[.,]\d+)*|\p{Lu}[\p{L}\p{M}'’-]*|\{[^{}\s]+\}|%(?
 
 /**
  * The example's translation with each changed placeable replaced: a change of one placeable into one placeable
- * (`"Bob" is now "Alice"`, `"5" is now "7"`) whose old form occurs in the translation as a whole word. Undefined when
- * nothing was replaced. `what` names what was replaced ("names and numbers").
+ * (`"Bob" is now "Alice"`, `"5" is now "7"`) whose old form occurs in the translation as a whole word and no longer in
+ * the new text (`newText`; a name changed in one place of two is left alone). Undefined when nothing was replaced. `what` names what was replaced ("names and numbers").
  */
-export function adaptPlaceables(target: string, changes: readonly Change[]): {target: string; what: string} | undefined {
+export function adaptPlaceables(target: string, changes: readonly Change[], newText?: string): {target: string; what: string} | undefined {
     let out = target;
     const kinds = new Set<string>();
     for (const c of changes) {
         if (!c.was || !c.now || /\s/.test(c.was) || /\s/.test(c.now) || !PLACEABLE.test(c.was) || !PLACEABLE.test(c.now)) continue;
+        if (newText !== undefined && wholeWord(c.was).test(newText)) continue; // still in the new text elsewhere: which one changed is unknown
         const re = wholeWord(c.was);
         if (!re.test(out)) continue;
         out = out.replace(re, c.now);

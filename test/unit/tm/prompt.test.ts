@@ -60,6 +60,8 @@ describe("tm prompt", () => {
         assert.equal(adaptPlaceables("Vier Tage später", changes([["4", "62"]])), undefined, "the old form is not in the translation");
         assert.equal(adaptPlaceables("Bobby kam", changes([["Bob", "Alice"]])), undefined, "whole words only");
         assert.equal(adaptPlaceables("Bob kam", changes([["Bob", "Alice Smith"]])), undefined, "one word into one word");
+        assert.equal(adaptPlaceables("Bob sah Bob", changes([["Bob", "Alice"]]), "Alice saw Bob"), undefined, "still in the new text: which one changed is unknown");
+        assert.equal(adaptPlaceables("Bob sah Tom", changes([["Bob", "Alice"]]), "Alice saw Tom")!.target, "Alice sah Tom");
     });
 
     it("describes additions, omissions and long lists of differences", () => {
