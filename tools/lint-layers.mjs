@@ -8,6 +8,7 @@ const rules = [
     // core owns the interfaces its loop uses (Target, Drafter, DraftPolicy): it imports no other layer, not even types
     {dir: "src/core", types: true, banned: [/^vscode$/, /^node-llama-cpp/, /^\.\.\/(drafters|engine|vscode|cli|bench|models|corpus|tm)(\/|$)/]},
     {dir: "src/drafters", banned: [/^vscode$/, /^node-llama-cpp/, /^(\.\.\/)+(engine|vscode|cli|bench|models|corpus)(\/|$)/]},
+    {dir: "src/tm", banned: [/^vscode$/, /^node-llama-cpp/, /^\.\.\/(engine|vscode|cli|bench)(\/|$)/, /^(\.\.\/)+(engine|vscode|cli|bench)(\/|$)/]},
     {dir: "src/engine", banned: [/^vscode$/, /^\.\.\/(vscode|cli|bench)(\/|$)/]},
     {dir: "src/models", banned: [/^vscode$/, /^node-llama-cpp/, /^\.\.\/(vscode|cli|bench|engine)(\/|$)/]},
     {dir: "src/corpus", banned: [/^vscode$/, /^node-llama-cpp/, /^\.\.\/(vscode|cli|bench|engine)(\/|$)/]},

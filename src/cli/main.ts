@@ -5,6 +5,7 @@ type Command = (argv: string[]) => Promise<void>;
 const commands: Record<string, () => Promise<Command>> = {
     models: async () => (await import("./models")).run,
     ngram: async () => (await import("./ngram")).run,
+    tm: async () => (await import("./tm")).run,
     generate: async () => (await import("./generate")).run,
     corpus: async () => (await import("./corpus")).run,
     demo: async () => (await import("./demo")).run,
@@ -18,6 +19,7 @@ commands:
   models requantize NAME [--type q4_0]              requantized variant (NAME@q4_0 works wherever a model is asked for)
   corpus build [--langs de,fr,...] [--out DIR]      multilingual corpora and held-out sets
   ngram train|info|merge                            corpus n-gram drafters
+  tm build|import|info|query --lang X               translation memory (corpus pairs, .po, XLIFF, TMX, i18n JSON)
   generate --model M --drafter D [--k N] ...        (speculative) generation, streamed
   bench [--quick|--record|--simulate|--live] ...    the drafter comparison (record, simulate, live)
   report RESULTS.jsonl [--out DIR]                  Markdown + SVG + HTML report from bench results
