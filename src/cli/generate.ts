@@ -1,16 +1,17 @@
 import fs from "node:fs";
 import {PolyspecError} from "../core/errors";
 import {acceptanceRate, draftMsPerToken, summary, tokensPerSecond, tokensPerStep, verifyMsPerStep} from "../core/stats";
-import {storyPrompt, translationPrompt, type PromptSpec} from "../core/tasks";
+import {storyPrompt, type PromptSpec} from "../core/tasks";
+import {defaultTmPath, loadTm, translationRequest, TM_MODES, type TmMode} from "../tm";
 import {isLanguageCode} from "../core/languages";
-import {createDrafter, DRAFTER_SPECS} from "../engine/drafters";
+import {createDrafter, DRAFTER_SPECS, withMemory} from "../engine/drafters";
 import {Engine} from "../engine/engine";
 import {DEFAULT_TARGET} from "../models/registry";
 import {intFlag, numFlag, parse} from "./args";
 import {sigintCancel} from "./signals";
 
 const USAGE = `polyspec generate [--model M] [--drafter ${DRAFTER_SPECS}] [--ngram FILE] [--draft-model M]
-  [--task raw|translate|story --lang X] [--k N] [--fixed-k] [--max-tokens N]
+  [--task raw|translate|story --lang X] [--tm FILE|auto] [--tm-mode draft|examples] [--k N] [--fixed-k] [--max-tokens N]
   [--temperature T --top-k K --top-p P --seed S] [--threads N] [--gpu auto|cpu] [--json] (TEXT | --file F)`;
 
 export async function run(argv: string[]): Promise<void> {
@@ -19,6 +20,7 @@ export async function run(argv: string[]): Promise<void> {
         task: {type: "string"}, lang: {type: "string"}, k: {type: "string"}, "fixed-k": {type: "boolean"},
         "max-tokens": {type: "string"}, temperature: {type: "string"}, "top-k": {type: "string"}, "top-p": {type: "string"},
         seed: {type: "string"}, threads: {type: "string"}, gpu: {type: "string"}, json: {type: "boolean"}, file: {type: "string"},
+        tm: {type: "string"}, "tm-mode": {type: "string"},
         help: {type: "boolean", short: "h"},
     }, USAGE);
     if (v.help) { console.log(USAGE); return; }
@@ -34,22 +36,31 @@ export async function run(argv: string[]): Promise<void> {
     const sampling = temperature > 0 ? {temperature, topK: intFlag(v["top-k"], "top-k", 40, 0, 1000), topP: numFlag(v["top-p"], "top-p", 0.95, 0, 1),
         seed: intFlag(v.seed, "seed", Date.now() % 2 ** 31, 0)} : undefined;
     const threads = v.threads === undefined ? undefined : intFlag(v.threads, "threads", 1, 1, 256);
-    const prompt: PromptSpec = task === "translate" ? translationPrompt(text, v.lang!) : task === "story" ? storyPrompt(text, v.lang!) : {text};
+    if (v.tm !== undefined && task !== "translate") throw new PolyspecError("--tm is for --task translate", "E_USAGE");
+    const mode = (v["tm-mode"] ?? "draft") as TmMode;
+    if (!TM_MODES.includes(mode)) throw new PolyspecError(`--tm-mode must be ${TM_MODES.join(" or ")}, got "${v["tm-mode"]}"`, "E_USAGE");
+    // the memory is read before the model loads: a missing or foreign memory is reported at once
+    const memory = v.tm === undefined ? undefined : loadTm(v.tm === "auto" ? defaultTmPath({src: "en", tgt: v.lang!}) : v.tm, {src: "en", tgt: v.lang!});
 
     const engine = await Engine.create({model: v.model ?? DEFAULT_TARGET, gpu: v.gpu as never, threads});
     const cancel = sigintCancel();
     try {
-        const drafter = await createDrafter(v.drafter ?? "none", engine.model, {ngram: v.ngram, draftModel: v["draft-model"]});
-        const r = await engine.generate(prompt, drafter, {maxTokens, k, adaptive: !v["fixed-k"], sampling, cancel, profile: `${task}:${v.lang ?? "any"}`,
+        const req = task === "translate" ? translationRequest(text, v.lang!, engine.model, {memory, mode}) : undefined;
+        const prompt: PromptSpec = req?.prompt ?? (task === "story" ? storyPrompt(text, v.lang!) : {text});
+        const drafter = withMemory(req?.drafter, await createDrafter(v.drafter ?? "none", engine.model, {ngram: v.ngram, draftModel: v["draft-model"]}));
+        if (memory && !v.json) console.error(req!.matches.length ? `translation memory (${mode}): ${req!.matches.length} match${req!.matches.length > 1 ? "es" : ""}: ${req!.matches.map((m) => `${Math.round(m.score * 100)}%`).join(", ")}` : "translation memory: no match (plain request)");
+        const r = await engine.generate(prompt, drafter, {maxTokens, k, adaptive: !v["fixed-k"], sampling, cancel, profile: req?.profile ?? `${task}:${v.lang ?? "any"}`,
             onText: v.json ? undefined : (d) => process.stdout.write(d)});
         await drafter?.dispose?.();
         const s = r.stats;
         if (v.json) {
-            console.log(JSON.stringify({text: r.text, drafter: r.drafter, cancelled: r.cancelled, promptTokens: r.promptTokens, reusedPromptTokens: r.reusedPromptTokens,
+            console.log(JSON.stringify({text: r.text, drafter: r.drafter, cancelled: r.cancelled, finish: r.finish, promptTokens: r.promptTokens, reusedPromptTokens: r.reusedPromptTokens,
+                tm: req && memory ? {mode, matches: req.matches.map((m) => ({score: m.score, source: m.segment.source, target: m.segment.target}))} : undefined,
                 stats: s, acceptanceRate: acceptanceRate(s), tokensPerStep: tokensPerStep(s), tokensPerSecond: tokensPerSecond(s),
                 draftMsPerToken: draftMsPerToken(s), verifyMsPerStep: verifyMsPerStep(s)}));
         } else {
             process.stdout.write("\n");
+            if (!r.text.trim() && !r.cancelled) console.error(`polyspec: the model returned nothing (it ended with ${r.finish === "stop" ? "an end-of-turn token" : r.finish}); try another wording, a longer text or another model`);
             console.error(`[${r.drafter}] ${summary(s)}, ttft ${s.ttftMs?.toFixed(0) ?? "-"} ms, verify ${verifyMsPerStep(s).toFixed(1)} ms/step${r.cancelled ? " (cancelled)" : ""}`);
         }
     } finally {

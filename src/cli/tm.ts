@@ -7,7 +7,7 @@ import {
     TM_EXTENSION, defaultTmPath, describePair, importFiles, loadTm, normalizeLang, openTm, peekTm, readCorpusPairs, saveTm,
     type LanguagePair, type LoadTiming, type OpenResult, type TmMatch, type TranslationMemory,
 } from "../tm";
-import {intFlag, numFlag, parse} from "./args";
+import {intFlag, numFlag, parse, subcommand} from "./args";
 import {ProgressBar} from "./progress";
 import {sigintCancel} from "./signals";
 
@@ -25,18 +25,7 @@ const USAGE = `polyspec tm build --lang X [--src en] [--file F] [--json]
   The memory of a pair is <cache>/tm/<src>-<X>${TM_EXTENSION} (cache: $POLYSPEC_CACHE or <package>/.cache); --file names another.`;
 
 export async function run(argv: string[]): Promise<void> {
-    const [sub, ...rest] = argv;
-    switch (sub) {
-        case "build": return build(rest);
-        case "import": return importCmd(rest);
-        case "info": return info(rest);
-        case "query": return query(rest);
-        case "--help": case "-h": case "help":
-            console.log(`usage: ${USAGE}`);
-            return;
-        default:
-            throw new PolyspecError(`${sub ? `unknown tm command "${sub}"` : "missing tm command"}: use build, import, info or query (see 'polyspec tm --help')`, "E_USAGE");
-    }
+    return subcommand(argv, "tm", USAGE, {build, import: importCmd, info, query});
 }
 
 const COMMON = {lang: {type: "string"}, src: {type: "string"}, file: {type: "string"}, json: {type: "boolean"}, help: {type: "boolean", short: "h"}} as const;

@@ -41,10 +41,21 @@ export async function createDrafter(spec: string, target: Tokenizer, files: Draf
 }
 
 /**
- * The cascade, from drafters already loaded: context lookup first, then the corpus n-gram table and the draft
+ * The cascade, from drafters already loaded: the translation memory's drafter first where a request has matches
+ * (it proposes only where the output follows a match), then context lookup, the corpus n-gram table and the draft
  * model where given. Every cascade (CLI, editor, demo, benchmark) is made here. Synchronous: with table members
  * only it stays replayable offline.
  */
-export function cascadeOf(members: {ngram?: Drafter; draftModel?: Drafter} = {}): CascadeDrafter {
-    return new CascadeDrafter([new LookupDrafter(), ...[members.ngram, members.draftModel].filter((d): d is Drafter => !!d)]);
+export function cascadeOf(members: {tm?: Drafter; ngram?: Drafter; draftModel?: Drafter} = {}): CascadeDrafter {
+    return new CascadeDrafter([...(members.tm ? [members.tm] : []), new LookupDrafter(), ...[members.ngram, members.draftModel].filter((d): d is Drafter => !!d)]);
+}
+
+/**
+ * A request's translation-memory drafter ahead of the drafter chosen for it: alone when none was (plain decoding
+ * otherwise), as the first member of a cascade, or ahead of a single drafter. Without one, the chosen drafter.
+ */
+export function withMemory(tm: Drafter | undefined, chosen: Drafter | undefined): Drafter | undefined {
+    if (!tm) return chosen;
+    if (!chosen) return tm;
+    return new CascadeDrafter(chosen instanceof CascadeDrafter ? [tm, ...chosen.drafters] : [tm, chosen], chosen.name);
 }

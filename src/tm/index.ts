@@ -16,3 +16,4 @@ export {tmCandidates, tmDrafterFor} from "./draft";
 export {similarity, matchTokens, editDistance, wordChanges, type Change} from "./similarity";
 export {FuzzyIndex, type IndexHit, type SearchOptions} from "./fuzzy-index";
 export {langMatches, normalizeLang, pairName, type LanguagePair, type Origin, type Segment} from "./segment";
+export {translationRequest, TM_DRAFT_MIN_SCORE, TM_MODES, type TmMode, type TranslationRequest, type TranslationRequestOptions} from "./use";
