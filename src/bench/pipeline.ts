@@ -12,6 +12,7 @@ import {loadCases} from "./cases";
 import {BenchDrafters} from "./drafters";
 import type {BenchCase} from "./cases";
 import {liveStage} from "./liveStage";
+import {tmStage} from "./tmStage";
 import {recordCostCurve, recordOutputs, type Recording} from "./record";
 import {readResults, writeReport, type ResultRecord} from "./report";
 import {drafterFileOf, fileSha256, signature} from "./signature";
@@ -53,6 +54,7 @@ export async function runBenchmark(o: BenchOptions, ui: BenchUi, cancel?: Cancel
         ui.log(`cost curve: step ${curve[1].toFixed(1)} ms; batch 2/4/8/16 = ${[2, 4, 8, 16].map((n) => (curve[n] / curve[1]).toFixed(2)).join(" / ")} steps`);
         const sims = o.modes.simulate ? await simulateStage(run, recordings, tables, curve) : [];
         if (o.modes.live) await liveStage(run, tables, sims, new CostCurve(curve, 16, false));
+        if (o.modes.tm) await tmStage(run, tables, new CostCurve(curve, 16, false), {perBand: o.tmPerBand, liveLangs: o.liveLangs, revisionLangs: o.liveLangs, maxTokens: 96});
         const report = writeReport(results, o.reportDir ?? path.join(benchDir, "report"), `Polyspec benchmark: ${sig.model}`);
         ui.log(`\nresults: ${out}\nreport: ${report.markdown} and ${report.html}\ntotal ${((Date.now() - t0) / 60000).toFixed(1)} min on ${os.cpus()[0]?.model}`);
         // the results and the report are written first (the cells say "NO"), then the run fails

@@ -3,6 +3,8 @@ import path from "node:path";
 import type {Signature} from "./signature";
 import {signatureLine} from "./signature";
 import type {SimResult} from "./sweep";
+import {tmSection} from "./tmReport";
+import type {TmCaseResult, TmRevisionResult} from "./tmResults";
 import {barChart, scatter, type Point} from "./svg";
 import {markdownTable} from "./table";
 
@@ -49,7 +51,7 @@ export interface CostResult {
     probes?: number;
     steps?: number;
 }
-export type ResultRecord = (SimResult | LiveResult | QualityResult | CostResult) & {signature?: Signature};
+export type ResultRecord = (SimResult | LiveResult | QualityResult | CostResult | TmCaseResult | TmRevisionResult) & {signature?: Signature};
 
 export function readResults(file: string): ResultRecord[] {
     return fs.readFileSync(file, "utf8").split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l) as ResultRecord);
@@ -173,6 +175,10 @@ export function writeReport(records: ResultRecord[], outDir: string, title = "Po
         md.push("## Quality", "", markdownTable(["task", "lang", "model", "chrF", "output in the requested language", "n"],
             quality.map((q) => [q.task, q.lang, q.model, f(q.chrF, 1), q.outputLanguageRate === undefined ? "-" : pct(q.outputLanguageRate), String(q.n)])), "");
     }
+
+    const tm = tmSection(records.filter((r): r is (TmCaseResult | TmRevisionResult) & {signature?: Signature} => r.kind === "tm" || r.kind === "tm-revision"));
+    md.push(...tm.md);
+    charts.push(...tm.charts);
 
     md.push("## Charts", "");
     for (const c of charts) {

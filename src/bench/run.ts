@@ -6,7 +6,9 @@ import type {Signature} from "./signature";
 
 /** What to run (the CLI parses it from flags). */
 export interface BenchOptions {
-    modes: {record: boolean; simulate: boolean; live: boolean};
+    modes: {record: boolean; simulate: boolean; live: boolean; tm: boolean};
+    /** translation-memory dimension: held-out segments per match band and language */
+    tmPerBand: number;
     quick: boolean;
     model?: string;
     langs: string[];

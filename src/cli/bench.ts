@@ -10,16 +10,18 @@ import {sigintCancel} from "./signals";
 
 const USAGE = `polyspec bench [--record] [--simulate] [--live] [--quick] [--model M] [--langs de,zh,...] [--live-langs de,zh,ru]
   [--translations N] [--stories N] [--prompts N] [--reps N] [--max-tokens N] [--sweep-langs de] [--no-draft-model] [--no-peers]
-  [--temperature T] [--live-all] [--curve RESULTS.jsonl] [--out RESULTS.jsonl] [--report DIR] [--json]
+  [--temperature T] [--live-all] [--tm [--tm-per-band N]] [--curve RESULTS.jsonl] [--out RESULTS.jsonl] [--report DIR] [--json]
   no mode flag: record + simulate + live. --quick: one language, few prompts (a few minutes end to end).
   live runs are greedy, then sampled at --temperature (default 0.7; 0 = greedy only; --quick: greedy only);
   --live-all adds the task-split and self-distilled n-gram tables to the live runs (they are always simulated);
-  --curve reuses the cost curve an earlier run measured (its results file), so a simulation repeats exactly.`;
+  --curve reuses the cost curve an earlier run measured (its results file), so a simulation repeats exactly;
+  --tm: the translation-memory dimension (held-out segments per match band, plain / examples / draft; the revision
+  scenario on the live languages); alone, it runs only that.`;
 
 /** `polyspec bench`: parses the flags, runs the benchmark pipeline (src/bench/pipeline.ts), prints. */
 export async function run(argv: string[]): Promise<void> {
     const {values: v} = parse(argv, {
-        record: {type: "boolean"}, simulate: {type: "boolean"}, live: {type: "boolean"}, quick: {type: "boolean"},
+        record: {type: "boolean"}, simulate: {type: "boolean"}, live: {type: "boolean"}, quick: {type: "boolean"}, tm: {type: "boolean"}, "tm-per-band": {type: "string"},
         model: {type: "string"}, langs: {type: "string"}, "live-langs": {type: "string"}, translations: {type: "string"}, stories: {type: "string"},
         prompts: {type: "string"}, reps: {type: "string"}, "max-tokens": {type: "string"}, "sweep-langs": {type: "string"},
         "no-draft-model": {type: "boolean"}, "no-peers": {type: "boolean"}, temperature: {type: "string"}, "live-all": {type: "boolean"}, curve: {type: "string"}, out: {type: "string"}, report: {type: "string"}, json: {type: "boolean"},
@@ -27,14 +29,15 @@ export async function run(argv: string[]): Promise<void> {
     }, USAGE);
     if (v.help) { console.log(USAGE); return; }
     const quick = !!v.quick;
-    const modes = {record: !!v.record, simulate: !!v.simulate, live: !!v.live};
-    if (!modes.record && !modes.simulate && !modes.live) modes.record = modes.simulate = modes.live = true;
+    const modes = {record: !!v.record, simulate: !!v.simulate, live: !!v.live, tm: !!v.tm};
+    if (!modes.record && !modes.simulate && !modes.live && !modes.tm) modes.record = modes.simulate = modes.live = true;
     // flags first: a usage error is reported before anything is looked up or loaded
     const temperature = v.temperature === undefined ? (quick ? 0 : 0.7) : Number(v.temperature);
     const o: Omit<BenchOptions, "langs" | "liveLangs" | "sweepLangs"> = {modes, quick, model: v.model,
         translations: intFlag(v.translations, "translations", quick ? 6 : 16, 1, 500), stories: intFlag(v.stories, "stories", quick ? 4 : 10, 0, 200),
         prompts: intFlag(v.prompts, "prompts", 2, 1, 50), reps: intFlag(v.reps, "reps", 3, 1, 20), maxTokens: intFlag(v["max-tokens"], "max-tokens", quick ? 48 : 64, 4, 1024),
-        temperature, draftModel: !v["no-draft-model"] && !quick, peers: !v["no-peers"], liveAll: !!v["live-all"], out: v.out, reportDir: v.report, curveFrom: v.curve};
+        temperature, draftModel: !v["no-draft-model"] && !quick, peers: !v["no-peers"], liveAll: !!v["live-all"], out: v.out, reportDir: v.report, curveFrom: v.curve,
+        tmPerBand: intFlag(v["tm-per-band"], "tm-per-band", quick ? 2 : 4, 1, 100)};
     if (!(temperature >= 0 && temperature <= 2)) throw new PolyspecError(`--temperature must be a number from 0 (greedy only) to 2, got "${v.temperature}"`, "E_USAGE");
     const langs = list(v.langs) ?? (quick ? ["de"] : LANGUAGES.map((l) => l.code).filter((l) => l !== "en" && fs.existsSync(corpusPaths(l).manifest)));
     if (langs.length === 0) throw new PolyspecError("no language to benchmark: build corpora first ('polyspec corpus build') or pass --langs", "E_USAGE");
