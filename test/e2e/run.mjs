@@ -225,6 +225,49 @@ try {
         log("webview background in the dark theme:", bg);
         await wb.shot(path.join(OUT, "7-statistics-dark.png"));
     });
+    await step("concurrency: no inline suggestion while a command runs; the model setting changed mid-generation waits for it; closing the document mid-stream stops it", async () => {
+        await wb.runCommand("View: Focus First Editor Group");
+        // 1. a command runs; typing in another story document makes no suggestion meanwhile
+        await wb.openFile("story.txt");
+        await page.keyboard.press("Control+End");
+        await wb.runCommand("Polyspec: Continue Story");
+        await wb.waitStatus(["busy"], 60_000);
+        await wb.openFile("notes.md");
+        await page.keyboard.press("Control+End");
+        await page.keyboard.type(" The lighthouse keeper climbed the stairs and lit the lamp, and then he", {delay: 5});
+        const ghost = page.locator(".ghost-text-decoration, .ghost-text").first();
+        await page.waitForTimeout(3000);
+        const busyLabel = await wb.statusLabel();
+        assert.ok(/^Polyspec busy/.test(busyLabel) ? !(await ghost.isVisible()) : true, "no ghost text while the story is being continued");
+        await wb.waitStatus(["ready"], 240_000);
+        // 2. switching the model while a translation runs: it finishes on the model it started with; the new one loads on next use
+        await wb.openFile("translate.txt");
+        await page.keyboard.press("Control+A");
+        await wb.runCommand("Polyspec: Translate Selection");
+        await wb.pick("Français", "French", "Translate into");
+        await wb.waitStatus(["busy"], 60_000);
+        const settingsFile = path.join(dir, "ud/User/settings.json");
+        const settings = JSON.parse(fs.readFileSync(settingsFile, "utf8"));
+        fs.writeFileSync(settingsFile, JSON.stringify({...settings, "polyspec.model": "smollm2-135m"}, null, 2));
+        await wb.waitStatus(["idle", "ready"], 240_000);
+        const french = await wb.waitEditor((t) => t.trim().length > 0 && eld.detect(t).language === "fr", 20_000, "the French translation, finished");
+        log("finished on the old model:", JSON.stringify(french.slice(0, 80)), "status:", await wb.statusLabel());
+        await wb.waitStatus(["idle"], 60_000); // the old engine was disposed after its generation: the new model loads on first use
+        assert.match(await wb.statusLabel(), /smollm2-135m/);
+        fs.writeFileSync(settingsFile, JSON.stringify(settings, null, 2));
+        await wb.waitStatus(["idle"], 60_000);
+        // 3. closing the document while a continuation streams into it: the generation stops, the file on disk is untouched
+        await wb.openFile("story.txt");
+        const disk = fs.readFileSync(path.join(ws, "story.txt"), "utf8");
+        await page.keyboard.press("Control+End");
+        await wb.runCommand("Polyspec: Continue Story");
+        await wb.waitStatus(["busy"], 120_000);
+        await page.waitForTimeout(1500);
+        await wb.runCommand("View: Revert and Close Editor");
+        await wb.waitStatus(["ready"], 120_000);
+        assert.equal(fs.readFileSync(path.join(ws, "story.txt"), "utf8"), disk, "the closed document's file is unchanged");
+    });
+
     result.ok = true;
     log("PASS");
 } catch (e) {
