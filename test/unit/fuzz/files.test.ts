@@ -21,9 +21,14 @@ import {readLanguageManifest, writeCorpusManifest, MANIFEST_FORMAT} from "../../
 import {LookupDrafter} from "../../../src/drafters/lookup";
 import {readCostCache} from "../../../src/engine/costs";
 import {jsonPlanArb, mutateJson, textEditArb, editText} from "../../fuzz/json";
-import {assertGood, outcome, outcomeAsync} from "../../fuzz/outcome";
+import {assertGood, outcome, outcomeAsync, Tally, type Outcome} from "../../fuzz/outcome";
 
 const LIMIT_MS = 2000;
+let tally = new Tally(LIMIT_MS);
+/** What a cache loader did with the inputs it did not refuse (a cache is never refused: it is remade). */
+let kept = 0, remade = 0;
+/** Counts the outcome, then fails the property unless it is a success or a clear refusal within the limit. */
+const judge = (o: Outcome) => { tally.add(o, () => ""); assertGood(o, LIMIT_MS); };
 const SEED = Number(process.env.POLYSPEC_FUZZ_SEED ?? 1414);
 const runs = (n: number) => Math.round(n * Number(process.env.POLYSPEC_FUZZ_SCALE ?? 1));
 
@@ -57,6 +62,10 @@ describe("fuzz: manifest, cost cache, recordings and results loaders", function 
     this.timeout(120_000);
     let dir: string;
     before(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), "polyspec-fuzz-files-")); });
+    beforeEach(() => { tally = new Tally(LIMIT_MS); kept = remade = 0; });
+    afterEach(function () {
+        if (tally.inputs) console.log(`      ${tally.inputs} inputs: ${tally.ok} usable${kept + remade ? ` (${kept} kept, ${remade} remade)` : ""}, ${tally.refused} refused, ${tally.crashes} crashes, max ${tally.maxMs.toFixed(1)} ms per input`);
+    });
     after(() => fs.rmSync(dir, {recursive: true, force: true}));
 
     it("corpus manifest: a usable manifest (the combined one is rebuilt from it), none (another format), or a clear refusal", () => {
@@ -64,11 +73,11 @@ describe("fuzz: manifest, cost cache, recordings and results loaders", function 
         fs.mkdirSync(path.dirname(file), {recursive: true});
         fc.assert(fc.property(jsonPlanArb, (plan) => {
             fs.writeFileSync(file, mutateJson(MANIFEST, plan));
-            assertGood(outcome(file, () => {
+            judge(outcome(file, () => {
                 const m = readLanguageManifest(file);
                 const all = writeCorpusManifest(corpus, "polyspec-1", ["de"]);
                 if (m) assert.deepEqual(Object.keys(all.languages), ["de"]);
-            }), LIMIT_MS);
+            }));
         }), {numRuns: runs(400), seed: SEED});
     });
 
@@ -76,7 +85,7 @@ describe("fuzz: manifest, cost cache, recordings and results loaders", function 
         const file = path.join(dir, "costs.json");
         fc.assert(fc.property(jsonPlanArb, (plan) => {
             fs.writeFileSync(file, mutateJson(COST, plan));
-            assertGood(outcome(file, () => readCostCache(file), (c) => { if (c) checkCurve(c); }), LIMIT_MS);
+            judge(outcome(file, () => readCostCache(file), (c) => { if (c) { checkCurve(c); kept++; } else remade++; }));
         }), {numRuns: runs(600), seed: SEED});
     });
 
@@ -85,7 +94,7 @@ describe("fuzz: manifest, cost cache, recordings and results loaders", function 
         const val = fc.oneof(fc.double(), fc.integer(), fc.constantFrom(null, "5", Infinity, -Infinity, NaN, 0, 1e-300, 1e300) as fc.Arbitrary<unknown>);
         fc.assert(fc.property(fc.dictionary(key, val, {maxKeys: 8}), fc.boolean(), (points, one) => {
             if (one) points["1"] = 10;
-            assertGood(outcome("cost curve", () => new CostCurve(points as Record<number, number>), checkCurve), LIMIT_MS);
+            judge(outcome("cost curve", () => new CostCurve(points as Record<number, number>), checkCurve));
         }), {numRuns: runs(3000), seed: SEED});
     });
 
@@ -95,14 +104,17 @@ describe("fuzz: manifest, cost cache, recordings and results loaders", function 
         await fc.assert(fc.asyncProperty(fc.array(fc.oneof({arbitrary: fc.constant(undefined), weight: 2}, {arbitrary: jsonPlanArb, weight: 1}), {minLength: 3, maxLength: 3}),
             fc.array(textEditArb, {maxLength: 1}), async (plans, text) => {
                 fs.writeFileSync(file, editText(RECORDINGS.map((r, i) => plans[i] ? mutateJson(r, plans[i]!, true) : JSON.stringify(r)).join("\n") + "\n", text));
-                assertGood(await outcomeAsync(file, async () => {
-                    for (const r of readRecordings(file)) {
+                judge(await outcomeAsync(file, async () => {
+                    const read = readRecordings(file);
+                    kept += read.length;
+                    remade += RECORDINGS.length - read.length;
+                    for (const r of read) {
                         for (const policy of [new FixedPolicy(0), new FixedPolicy(4), new CostAwarePolicy(curve)]) {
                             const s = await simulate(r, new LookupDrafter(), policy, curve);
                             assert.equal(s.tokens, r.output.length);
                         }
                     }
-                }), LIMIT_MS);
+                }));
             }), {numRuns: runs(300), seed: SEED});
     });
 
@@ -111,7 +123,7 @@ describe("fuzz: manifest, cost cache, recordings and results loaders", function 
         fc.assert(fc.property(fc.array(fc.oneof({arbitrary: fc.constant(undefined), weight: 3}, {arbitrary: jsonPlanArb, weight: 1}), {minLength: RESULTS.length, maxLength: RESULTS.length}),
             fc.array(textEditArb, {maxLength: 1}), (plans, text) => {
                 fs.writeFileSync(file, editText(RESULTS.map((r, i) => plans[i] ? mutateJson(r, plans[i]!, true) : JSON.stringify(r)).join("\n") + "\n", text));
-                assertGood(outcome(file, () => writeReport(readResults(file), out)), LIMIT_MS);
+                judge(outcome(file, () => writeReport(readResults(file), out)));
             }), {numRuns: runs(250), seed: SEED});
     });
 

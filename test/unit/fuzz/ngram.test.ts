@@ -10,7 +10,7 @@ import {CHECKSUM_AT, CHECKSUM_FROM, HEADER_FIXED, SECTION_ENTRY, sectionLength} 
 import {parseNgramFile} from "../../../src/drafters/ngram/reader";
 import {NgramTable} from "../../../src/drafters/ngram/table";
 import {checkNgramFile, checkNgramInput, describePlan, materialize, planArb, seedOf, seedTables, type Seed} from "../../fuzz/ngram";
-import {assertGood} from "../../fuzz/outcome";
+import {assertGood, Tally} from "../../fuzz/outcome";
 
 /** Per-input limit: a hang detector, not a speed requirement (an input takes well under 100 ms). */
 const LIMIT_MS = 2000;
@@ -34,11 +34,14 @@ describe("fuzz: n-gram table loader", function () {
 
     it(`${RUNS} mutated files: each loads into a usable table or is refused with a one-line error naming the file`, () => {
         let i = 0;
+        const tally = new Tally(LIMIT_MS);
+        const judge = (o: ReturnType<typeof checkNgramInput>) => { tally.add(o, () => ""); assertGood(o, LIMIT_MS); };
         fc.assert(fc.property(planArb(pool.length), (plan) => {
             const input = materialize(plan, pool);
-            assertGood(checkNgramInput(input), LIMIT_MS);
-            if (i++ % 32 === 0) assertGood(checkNgramFile(input, dir), LIMIT_MS);
+            judge(checkNgramInput(input));
+            if (i++ % 32 === 0) judge(checkNgramFile(input, dir));
         }), {numRuns: RUNS, seed: SEED, reporter: (r) => { if (r.failed) throw new Error(`${fc.defaultReportMessage(r)}\nplan: ${r.counterexample ? describePlan(r.counterexample[0]) : "?"}`); }});
+        console.log(`      ${tally.inputs} inputs: ${tally.ok} loaded, ${tally.refused} refused, ${tally.crashes} crashes, max ${tally.maxMs.toFixed(1)} ms per input`);
     });
 
     // ---- regressions: what the harness found ----
