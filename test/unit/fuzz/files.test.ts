@@ -12,11 +12,12 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import fc from "fast-check";
-import {appendRecording, readRecordings, type Recording} from "../../../src/bench/record";
+import {appendRecording, readRecordings, recordOutputs, type Recording} from "../../../src/bench/record";
+import type {Engine} from "../../../src/engine/engine";
 import {readResults, writeReport} from "../../../src/bench/report";
 import {simulate} from "../../../src/bench/simulate";
 import {CostAwarePolicy, CostCurve, FixedPolicy} from "../../../src/core/policy";
-import {PolyspecError} from "../../../src/core/errors";
+import {CancelledError, PolyspecError} from "../../../src/core/errors";
 import {readLanguageManifest, writeCorpusManifest, MANIFEST_FORMAT} from "../../../src/corpus/manifest";
 import {LookupDrafter} from "../../../src/drafters/lookup";
 import {readCostCache} from "../../../src/engine/costs";
@@ -133,6 +134,18 @@ describe("fuzz: manifest, cost cache, recordings and results loaders", function 
         const file = path.join(dir, "cut.jsonl");
         fs.writeFileSync(file, [rec("cut", [7, 8], 8), RECORDINGS[0]].map((r) => JSON.stringify(r)).join("\n") + "\n");
         assert.deepEqual(readRecordings(file).map((r) => r.id), ["a"]);
+    });
+
+    it("a generation cancelled while recording is not cached (it was, and its replay crashed the simulation)", async () => {
+        const file = path.join(dir, "cancelled.jsonl");
+        const cancel = {cancelled: false};
+        const engine = {
+            model: {model: {tokens: {bos: null}}, tokenize: (t: string) => [...t].map((c) => c.charCodeAt(0))},
+            generate: async () => { cancel.cancelled = true; return {text: "Es", tokens: [7, 8], cancelled: true, finish: "cancelled", stats: {decodeMs: 5}}; },
+        } as unknown as Engine;
+        await assert.rejects(recordOutputs(engine, [{task: "story", lang: "de", id: "x", input: "Es war", prompt: {text: "Es war"}}], {file, maxTokens: 8, cancel}),
+            (e: unknown) => e instanceof CancelledError);
+        assert.equal(fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "", "");
     });
 
     it("a recording appended after a line cut by an interruption is kept (it was glued to the cut line and lost)", () => {
