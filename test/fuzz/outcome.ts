@@ -67,8 +67,8 @@ export class Tally {
         if (o.kind === "ok") this.ok++;
         else if (o.kind === "refused") {
             this.refused++;
-            const reason = o.message.replace(/^\S+ /, "").replace(/\/\S+/g, "FILE").replace(/it starts with .*\)/, "it starts with …)")
-                .replace(/"[^"]*"/g, "\"…\"").replace(/\b[0-9a-f]{8,}\b/g, "HEX").replace(/\d+/g, "N");
+            const reason = o.message.replace(/it starts with .*\)/, "it starts with …)").replace(/^\S+ /, "").replace(/\/\S+/g, "FILE")
+                .replace(/"[^"]*"/g, "\"…\"").replace(/\b(?=[0-9a-f]*[a-f])[0-9a-f]{8,}\b/g, "HEX").replace(/\d+/g, "N");
             this.reasons.set(reason, (this.reasons.get(reason) ?? 0) + 1);
         } else {
             this.crashes++;
