@@ -205,6 +205,7 @@ export function writeReport(records: ResultRecord[], outDir: string, title = "Po
 
     md.push("## Charts", "");
     for (const c of charts) {
+        c.name = c.name.replace(/[^\w.-]+/g, "_"); // a task name from the results file must not pick the path
         fs.mkdirSync(path.join(outDir, `${name}-charts`), {recursive: true});
         fs.writeFileSync(path.join(outDir, `${name}-charts`, `${c.name}.svg`), c.svg);
         md.push(`![${c.name}](${name}-charts/${c.name}.svg)`, "");

@@ -164,6 +164,14 @@ describe("fuzz: manifest, cost cache, recordings and results loaders", function 
         assert.throws(() => readResults(path.join(dir, "none.jsonl")), /^PolyspecError: results file not found: /);
     });
 
+    it("a task name in a results file cannot choose where the report writes a chart (it wrote outside, or failed)", () => {
+        const file = path.join(dir, "escape.jsonl"), out = path.join(dir, "escape", "report");
+        fs.writeFileSync(file, RESULTS.map((r) => JSON.stringify(r.kind === "sim" ? {...r, task: "../../../outside"} : r)).join("\n") + "\n");
+        writeReport(readResults(file), out);
+        assert.ok(!fs.existsSync(path.join(dir, "outside.svg")) && !fs.existsSync(path.join(dir, "escape", "outside.svg")));
+        assert.deepEqual(fs.readdirSync(path.join(out, "REPORT-charts")).filter((f) => f.startsWith("speedup")), ["speedup-.._.._.._outside.svg"]);
+    });
+
     it("a damaged corpus manifest is refused naming the file and how to rebuild it", () => {
         const file = path.join(dir, "c2", "ja", "manifest.json");
         fs.mkdirSync(path.dirname(file), {recursive: true});
