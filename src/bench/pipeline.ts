@@ -131,7 +131,7 @@ async function simulateStage(run: BenchRun, recordings: Recording[], bd: BenchDr
 /** The cost curve an earlier run measured (its first cost record without `during`): a simulation can then be repeated exactly. */
 function recordedCurve(file: string): Record<number, number> {
     let records: ResultRecord[];
-    try { records = readResults(file); } catch (e) { throw new PolyspecError(`cannot read results ${file}: ${(e as Error).message}`); }
+    try { records = readResults(file); } catch (e) { throw e instanceof PolyspecError ? e : new PolyspecError(`cannot read results ${file}: ${(e as Error).message}`); }
     const cost = records.find((r) => r.kind === "cost" && !r.during);
     if (!cost || cost.kind !== "cost") throw new PolyspecError(`${file} holds no measured cost curve (a "cost" record): pass the results file of a bench run`);
     return cost.ms;

@@ -1,7 +1,8 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import {throwIfCancelled, type Cancel} from "../core/errors";
+import {CancelledError, throwIfCancelled, type Cancel} from "../core/errors";
+import {shapeProblem, type Shape} from "../core/shape";
 import type {Engine} from "../engine/engine";
 import {median} from "../core/stats";
 import {measure} from "../engine/costs";
@@ -40,9 +41,10 @@ export async function recordOutputs(engine: Engine, cases: BenchCase[], o: {file
         let r = have.get(k);
         if (!r) {
             const g = await engine.generate(c.prompt, undefined, {maxTokens: o.maxTokens, k: 0, adaptive: false, cancel: o.cancel});
+            if (g.cancelled) throw new CancelledError(); // a cut output is not a recording: never cache it
             r = {task: c.task, lang: c.lang, id: c.id, input: c.input, reference: c.reference, prompt,
                 output: g.tokens, stopToken: g.stopToken, text: g.text, maxTokens: o.maxTokens, decodeMs: g.stats.decodeMs};
-            fs.appendFileSync(o.file, JSON.stringify(r) + "\n");
+            appendRecording(o.file, r);
             have.set(k, r);
         }
         out.push(r);
@@ -51,11 +53,50 @@ export async function recordOutputs(engine: Engine, cases: BenchCase[], o: {file
     return out;
 }
 
+const RECORDING: Shape = {obj: {
+    task: "string", lang: "string", id: "string", input: "string", reference: {opt: "string"}, prompt: {array: "token"},
+    output: {array: "token"}, stopToken: {opt: "token"}, text: "string", maxTokens: "count", decodeMs: "metric",
+}};
+
+/**
+ * The recordings cached in `file` (a cache: recordOutputs records again whatever is missing). A line that is not a
+ * whole recording is left out, so its input is recorded again: a line cut by an interruption, a damaged one (not
+ * JSON, a field of the wrong type), or an output that neither reached its token limit nor ended with a stop token
+ * (a generation cut short, which the replay could not finish). Nothing else reaches the simulation.
+ */
 export function readRecordings(file: string): Recording[] {
     if (!fs.existsSync(file)) return [];
     return fs.readFileSync(file, "utf8").split("\n").filter((l) => l.trim()).flatMap((l) => {
-        try { return [JSON.parse(l) as Recording]; } catch { return []; } // a line cut by an interruption
+        try {
+            const r: unknown = JSON.parse(l);
+            return isWhole(r) ? [r] : [];
+        } catch {
+            return [];
+        }
     });
+}
+
+function isWhole(r: unknown): r is Recording {
+    if (shapeProblem(r, RECORDING)) return false;
+    const {output, maxTokens, stopToken} = r as Recording;
+    return stopToken === undefined ? output.length === maxTokens : output.length <= maxTokens;
+}
+
+/** Appends one recording; first ends a line an interruption left unfinished, so the new one is not glued to it. */
+export function appendRecording(file: string, r: Recording): void {
+    const line = JSON.stringify(r);
+    let cut = false;
+    try {
+        const fd = fs.openSync(file, "r");
+        try {
+            const size = fs.fstatSync(fd).size;
+            const last = Buffer.alloc(1);
+            cut = size > 0 && fs.readSync(fd, last, 0, 1, size - 1) === 1 && last[0] !== 0x0a;
+        } finally {
+            fs.closeSync(fd);
+        }
+    } catch { /* no file yet */ }
+    fs.appendFileSync(file, (cut ? "\n" : "") + line + "\n");
 }
 
 /** A recording is reused only for the same input, token limit and rendered prompt (a changed prompt template re-records). */

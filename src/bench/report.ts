@@ -7,6 +7,9 @@ import {tmSection} from "./tmReport";
 import type {TmCaseResult, TmRevisionResult} from "./tmResults";
 import {barChart, scatter, type Point} from "./svg";
 import {markdownTable} from "./table";
+import {PolyspecError} from "../core/errors";
+import {resultProblem} from "./resultShape";
+import {oneLine} from "../core/shape";
 
 /** A live cell as stored in the results file (metrics computed by src/core/stats when it was written). */
 export interface LiveResult {
@@ -53,9 +56,35 @@ export interface CostResult {
 }
 export type ResultRecord = (SimResult | LiveResult | QualityResult | CostResult | TmCaseResult | TmRevisionResult) & {signature?: Signature};
 
+/**
+ * The records of a results file (one JSON object a line). A line that is not JSON, or a record of a known kind with
+ * a field of the wrong type, is refused with a one-line PolyspecError naming the file and the line: the report
+ * would otherwise fail later on that field. Records of other kinds are kept (and ignored by the report).
+ */
 export function readResults(file: string): ResultRecord[] {
-    return fs.readFileSync(file, "utf8").split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l) as ResultRecord);
+    let text: string;
+    try {
+        text = fs.readFileSync(file, "utf8");
+    } catch (e) {
+        const err = e as NodeJS.ErrnoException;
+        throw new PolyspecError(err.code === "ENOENT" ? `results file not found: ${file}` : `cannot read results ${file}: ${err.message}`);
+    }
+    const out: ResultRecord[] = [];
+    text.split("\n").forEach((l, i) => {
+        if (!l.trim()) return;
+        let r: unknown;
+        try {
+            r = JSON.parse(l);
+        } catch (e) {
+            throw new PolyspecError(`${file} line ${i + 1} is not a JSON record (${oneLine((e as Error).message)}): is it a benchmark results file (bench --out)?`);
+        }
+        const problem = resultProblem(r);
+        if (problem) throw new PolyspecError(`${file} line ${i + 1}: ${problem}`);
+        out.push(r as ResultRecord);
+    });
+    return out;
 }
+
 
 const f = (x: number | undefined, d = 2) => x !== undefined && Number.isFinite(x) ? x.toFixed(d) : "-";
 const pct = (x: number) => Number.isFinite(x) ? `${(x * 100).toFixed(0)}%` : "-";
@@ -182,6 +211,7 @@ export function writeReport(records: ResultRecord[], outDir: string, title = "Po
 
     md.push("## Charts", "");
     for (const c of charts) {
+        c.name = c.name.replace(/[^\w.-]+/g, "_"); // a task name from the results file must not pick the path
         fs.mkdirSync(path.join(outDir, `${name}-charts`), {recursive: true});
         fs.writeFileSync(path.join(outDir, `${name}-charts`, `${c.name}.svg`), c.svg);
         md.push(`![${c.name}](${name}-charts/${c.name}.svg)`, "");

@@ -9,7 +9,8 @@ import {fmtTime, ProgressBar} from "./progress";
 const USAGE = `polyspec models fetch [NAME...|--all] [--verify] [--json] | list [--json] | path [NAME]
                 | requantize [NAME|FILE.gguf...] [--type q4_0] [--json]
   fetch       download the pinned model(s) (default: ${DEFAULT_TARGET}), check their sha256 and cache them;
-              a model already fetched is skipped (--verify re-checks its sha256, cheaply if unchanged since)
+              a model already fetched is skipped while its .sha256 stamp describes it (else it is hashed again,
+              and fetched again if wrong); --verify hashes it even then
   list        names, sizes, whether fetched, paths; requantized variants as NAME@q4_0
   path        print the cached file's path (exit 1 if it is not fetched); NAME@q4_0 for a requantized one
   requantize  convert a model (default: ${DEFAULT_TARGET}) to Q4_0, whose repacked AVX2 kernels decode faster

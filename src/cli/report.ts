@@ -12,7 +12,7 @@ export async function run(argv: string[]): Promise<void> {
     if (v.help) { console.log(USAGE); return; }
     if (positionals.length === 0) throw new PolyspecError(`give a results file\nusage: ${USAGE}`, "E_USAGE");
     const records = positionals.flatMap((f) => {
-        try { return readResults(f); } catch (e) { throw new PolyspecError(`cannot read results ${f}: ${(e as Error).message}`); }
+        try { return readResults(f); } catch (e) { throw e instanceof PolyspecError ? e : new PolyspecError(`cannot read results ${f}: ${(e as Error).message}`); }
     });
     const out = v.out ?? path.join(path.dirname(positionals[0]), "report");
     const intro = v.intro ? fs.readFileSync(v.intro, "utf8").trim() : "";

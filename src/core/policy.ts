@@ -1,4 +1,5 @@
 import type {Drafter, Proposal} from "./drafter";
+import {PolyspecError} from "./errors";
 import {median} from "./stats";
 
 /**
@@ -37,8 +38,9 @@ export class CostCurve {
     private readonly seen: number[][] = [];
     constructor(points: ReadonlyMap<number, number> | Record<number, number>, readonly maxN = 16, readonly adaptive = true) {
         const m = points instanceof Map ? points : new Map(Object.entries(points).map(([k, v]) => [Number(k), v]));
-        const known = [...m.entries()].filter(([n, v]) => n >= 1 && v > 0).sort((a, b) => a[0] - b[0]);
-        if (known.length === 0 || known[0][0] !== 1) throw new Error("cost curve needs the time of one decode step (n = 1)");
+        // only real times count: a cached or recorded curve may hold null (NaN), Infinity or a string
+        const known = [...m.entries()].filter(([n, v]) => Number.isFinite(n) && n >= 1 && typeof v === "number" && v > 0 && v < MAX_MS).sort((a, b) => a[0] - b[0]);
+        if (known.length === 0 || known[0][0] !== 1) throw new PolyspecError("cost curve needs the time of one decode step (n = 1)", "E_COST_CURVE");
         this.ms = [];
         for (let n = 1; n <= maxN; n++) this.ms[n] = interpolate(known, n);
     }
@@ -54,13 +56,15 @@ export class CostCurve {
 }
 const WINDOW = 32;
 const MIN_SEEN = 5;
+/** A batch time above this (an hour) is not a measurement. */
+const MAX_MS = 3_600_000;
 
 function interpolate(known: [number, number][], n: number): number {
     let lo = known[0], hi = known[known.length - 1];
     for (const p of known) { if (p[0] <= n) lo = p; if (p[0] >= n) { hi = p; break; } }
-    if (n > hi[0]) { // extrapolate linearly from the last two points
+    if (n > hi[0]) { // extrapolate linearly from the last two points, never below the last one (a batch costs no less than a smaller one)
         const a = known[known.length - 2] ?? [0, 0];
-        return hi[1] + (n - hi[0]) * (hi[1] - a[1]) / Math.max(1, hi[0] - a[0]);
+        return Math.max(hi[1], hi[1] + (n - hi[0]) * (hi[1] - a[1]) / Math.max(1, hi[0] - a[0]));
     }
     if (hi[0] === lo[0]) return lo[1];
     return lo[1] + (hi[1] - lo[1]) * (n - lo[0]) / (hi[0] - lo[0]);

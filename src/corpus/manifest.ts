@@ -1,5 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
+import {PolyspecError} from "../core/errors";
+import {oneLine, shapeProblem, type Shape} from "../core/shape";
 import {sha256File} from "./fetch";
 import {fileName, FILE_KINDS, type FileKind} from "./paths";
 
@@ -69,10 +71,38 @@ export function fileRecord(file: string, base: string, segments: number, sources
     return {file: path.relative(base, file), bytes: fs.statSync(file).size, sha256: sha256File(file), segments, sources};
 }
 
+const FILE_RECORD: Shape = {obj: {
+    file: "string", bytes: "count", sha256: "string", segments: "count",
+    sources: {array: {obj: {source: "string", packages: {array: "string"}, segments: "count"}}},
+}};
+const LANGUAGE_MANIFEST: Shape = {obj: {
+    format: "string", language: "string", name: "string", native: "string", script: "string", seed: "string",
+    files: {obj: Object.fromEntries(FILE_KINDS.map((k) => [k, {opt: FILE_RECORD}]))},
+    packages: {array: {obj: {name: "string", version: "string", licence: "string", sha256: "string"}}},
+    skipped: {obj: {malformedMo: "count", malformedHtml: "count", malformedOther: "count", pluralEntries: "count", untranslated: "count", malformedFiles: {array: "string"}}},
+    decontaminated: {obj: {mono: "count", train: "count"}},
+    missingPackages: {array: {obj: {name: "string", error: "string"}}},
+    notes: {array: "string"},
+}};
+
+/**
+ * A language's manifest, or undefined when there is none or it is of another format (the language is then built
+ * again). A file that is not JSON, or a manifest with a field of the wrong type, is refused with a one-line
+ * PolyspecError naming the file.
+ */
 export function readLanguageManifest(file: string): LanguageManifest | undefined {
     if (!fs.existsSync(file)) return undefined;
-    const m = JSON.parse(fs.readFileSync(file, "utf8")) as LanguageManifest;
-    return m.format === MANIFEST_FORMAT ? m : undefined;
+    const again = `delete it and build the language again ('polyspec corpus build --langs ${path.basename(path.dirname(file))}')`;
+    let m: unknown;
+    try {
+        m = JSON.parse(fs.readFileSync(file, "utf8"));
+    } catch (e) {
+        throw new PolyspecError(`corpus manifest ${file} is damaged (${oneLine((e as Error).message)}): ${again}`, "E_CORPUS_MANIFEST");
+    }
+    if ((m as {format?: unknown} | null)?.format !== MANIFEST_FORMAT) return undefined;
+    const problem = shapeProblem(m, LANGUAGE_MANIFEST);
+    if (problem) throw new PolyspecError(`corpus manifest ${file} is damaged (${problem}): ${again}`, "E_CORPUS_MANIFEST");
+    return m as LanguageManifest;
 }
 
 export interface CorpusManifest {

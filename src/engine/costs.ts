@@ -17,15 +17,29 @@ const SIZES = [1, 2, 3, 4, 6, 8, 12, 16];
  */
 export async function costCurve(target: LlamaTarget, id: {modelPath: string; threads: number; gpu: string | false}, fresh = false): Promise<CostCurve> {
     const file = cacheFile(id);
-    if (!fresh && fs.existsSync(file)) {
-        try { return new CostCurve(JSON.parse(fs.readFileSync(file, "utf8")).ms); } catch { /* re-measure */ }
-    }
+    const cached = fresh ? undefined : readCostCache(file);
+    if (cached) return cached;
     const curve = new CostCurve(await measure(target));
     fs.mkdirSync(path.dirname(file), {recursive: true});
     const tmp = `${file}.${process.pid}.tmp`;
     fs.writeFileSync(tmp, JSON.stringify({id, cpu: os.cpus()[0]?.model, date: new Date().toISOString(), ms: curve.toJSON()}, null, 1));
     fs.renameSync(tmp, file);
     return curve;
+}
+
+/**
+ * The curve cached in `file`, or undefined when there is none or it is not usable (not JSON, no time of one
+ * decode step, times that are not positive numbers): the caller then measures again and overwrites it.
+ */
+export function readCostCache(file: string): CostCurve | undefined {
+    try {
+        const j: unknown = JSON.parse(fs.readFileSync(file, "utf8"));
+        const ms = (j as {ms?: unknown})?.ms;
+        if (typeof ms !== "object" || ms === null || Array.isArray(ms)) return undefined;
+        return new CostCurve(ms as Record<number, number>);
+    } catch {
+        return undefined; // missing, unreadable, not JSON or not a curve: measure again
+    }
 }
 
 /**

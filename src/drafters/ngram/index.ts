@@ -35,9 +35,9 @@ export function defaultNgramPath(cacheDir: string, lang: string, fingerprint: st
  * Loads an n-gram drafter for a target, refusing a file built for another tokenizer. `model` (the target's name or
  * path) only improves the refusal's "retrain it with --model ..." hint; by default the target's `path` is used.
  */
-export function loadNgramDrafter(file: string, target: Pick<Tokenizer, "fingerprint">, model?: string): NgramDrafter {
+export function loadNgramDrafter(file: string, target: Pick<Tokenizer, "fingerprint"> & Partial<Pick<Tokenizer, "vocabSize">>, model?: string): NgramDrafter {
     const hint = model ?? (target as {path?: unknown}).path;
-    return NgramDrafter.open(file, {fingerprint: target.fingerprint, model: typeof hint === "string" ? hint : undefined});
+    return NgramDrafter.open(file, {fingerprint: target.fingerprint, model: typeof hint === "string" ? hint : undefined, vocabSize: target.vocabSize});
 }
 
 export interface WorkerOptions {

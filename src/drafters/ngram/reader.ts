@@ -3,7 +3,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import {PolyspecError} from "../../core/errors";
-import {MAGIC, FORMAT_VERSION, HEADER_FIXED, SECTION_ENTRY, INDEX_STRIDE, MIN_ORDER, MAX_ORDER, QUANT_SCHEME, CHECKSUM_AT, CHECKSUM_FROM, LANG_BYTES, MODEL_BYTES, type NgramHeader, normFingerprint, getString, sectionLength} from "./format";
+import {MAGIC, FORMAT_VERSION, HEADER_FIXED, SECTION_ENTRY, INDEX_STRIDE, MIN_ORDER, MAX_ORDER, MAX_TOKEN, QUANT_SCHEME, CHECKSUM_AT, CHECKSUM_FROM, LANG_BYTES, MODEL_BYTES, type NgramHeader, normFingerprint, getString, sectionLength} from "./format";
 
 /** One order's data, as views into the file's buffer. */
 export interface Section {
@@ -24,6 +24,8 @@ export interface ExpectTokenizer {
     fingerprint: string;
     /** The target model's name, for the "retrain it with --model" hint. */
     model?: string;
+    /** The target's vocabulary size: a file declaring a larger one (so tokens the target lacks) is refused. */
+    vocabSize?: number;
 }
 
 export interface ParsedFile {
@@ -31,8 +33,48 @@ export interface ParsedFile {
     sections: Section[];
 }
 
-function hex8(fp: string): string {
-    return fp.slice(0, 8);
+/** Two fingerprints cut to 8 hex digits, or to as many (in steps of 8) as it takes to tell them apart. */
+function shortPair(a: string, b: string): [string, string] {
+    let n = 8;
+    while (n < a.length && a.slice(0, n) === b.slice(0, n)) n += 8;
+    return [a.slice(0, n), b.slice(0, n)];
+}
+
+const failFor = (name: string) => (why: string) => new PolyspecError(`${name} ${why}`, "E_NGRAM_FILE");
+
+/**
+ * The checks a file's first bytes allow before the rest is read: magic, format version, header size and order,
+ * and the size the header claims against the file's actual size (`fileLength`). `head` holds the file's first
+ * min(fileLength, HEADER_FIXED) bytes or more. NgramTable.load runs it on the header alone, so a file that is not
+ * an n-gram file, or whose header claims another size, is refused without reading (or allocating) its body.
+ */
+export function checkHeader(head: Buffer, fileLength: number, name: string): {version: number; headerSize: number; maxOrder: number} {
+    const fail = failFor(name);
+    if (os.endianness() !== "LE") throw fail("cannot be read on a big-endian machine");
+    const magic = Buffer.from(MAGIC, "latin1");
+    if (head.length < magic.length || !head.subarray(0, magic.length).equals(magic)) {
+        if (head.length > 0 && head.length < magic.length && magic.subarray(0, head.length).equals(head)) throw fail(`is truncated (${fileLength} bytes): rebuild it`);
+        throw fail(`is not a Polyspec n-gram file (${fileLength === 0 ? "it is empty" : `it starts with ${JSON.stringify(head.subarray(0, 8).toString("latin1"))}`})`);
+    }
+    if (head.length < 16) throw fail(`is truncated (${fileLength} bytes): rebuild it`);
+    const version = head.readUInt32LE(8);
+    if (version !== FORMAT_VERSION) {
+        throw fail(`is n-gram format version ${version}, but this Polyspec reads version ${FORMAT_VERSION}: ${version > FORMAT_VERSION ? "update Polyspec or " : ""}retrain it with 'polyspec ngram train'`);
+    }
+    if (head.length < HEADER_FIXED) throw fail(`is truncated (${fileLength} bytes, the header alone has ${HEADER_FIXED}): rebuild it`);
+    const headerSize = head.readUInt32LE(12);
+    const bodySize = Number(head.readBigUInt64LE(16));
+    const maxOrder = head.readUInt8(92);
+    if (maxOrder < MIN_ORDER || maxOrder > MAX_ORDER || headerSize !== HEADER_FIXED + SECTION_ENTRY * (maxOrder - MIN_ORDER + 1)) {
+        throw fail(`is corrupt (header: order ${maxOrder}, header size ${headerSize}): rebuild it`);
+    }
+    const expected = headerSize + bodySize;
+    if (fileLength !== expected) {
+        throw fail(fileLength < expected
+            ? `is truncated (${fileLength} bytes, expected ${expected}): rebuild it or copy it again`
+            : `has ${fileLength - expected} bytes of garbage after its end (${expected} bytes expected): rebuild it or copy it again`);
+    }
+    return {version, headerSize, maxOrder};
 }
 
 /**
@@ -40,31 +82,8 @@ function hex8(fp: string): string {
  * n-gram file, another format version, truncated, checksum mismatch, corrupt structure, built for another tokenizer.
  */
 export function parseNgramFile(input: Buffer, name: string, expect?: ExpectTokenizer): ParsedFile {
-    const fail = (why: string) => new PolyspecError(`${name} ${why}`, "E_NGRAM_FILE");
-    if (os.endianness() !== "LE") throw fail("cannot be read on a big-endian machine");
-    const magic = Buffer.from(MAGIC, "latin1");
-    if (input.length < magic.length || !input.subarray(0, magic.length).equals(magic)) {
-        if (input.length > 0 && input.length < magic.length && magic.subarray(0, input.length).equals(input)) throw fail(`is truncated (${input.length} bytes): rebuild it`);
-        throw fail(`is not a Polyspec n-gram file (${input.length === 0 ? "it is empty" : `it starts with ${JSON.stringify(input.subarray(0, 8).toString("latin1"))}`})`);
-    }
-    if (input.length < 16) throw fail(`is truncated (${input.length} bytes): rebuild it`);
-    const version = input.readUInt32LE(8);
-    if (version !== FORMAT_VERSION) {
-        throw fail(`is n-gram format version ${version}, but this Polyspec reads version ${FORMAT_VERSION}: ${version > FORMAT_VERSION ? "update Polyspec or " : ""}retrain it with 'polyspec ngram train'`);
-    }
-    if (input.length < HEADER_FIXED) throw fail(`is truncated (${input.length} bytes, the header alone has ${HEADER_FIXED}): rebuild it`);
-    const headerSize = input.readUInt32LE(12);
-    const bodySize = Number(input.readBigUInt64LE(16));
-    const maxOrder = input.readUInt8(92);
-    if (maxOrder < MIN_ORDER || maxOrder > MAX_ORDER || headerSize !== HEADER_FIXED + SECTION_ENTRY * (maxOrder - MIN_ORDER + 1)) {
-        throw fail(`is corrupt (header: order ${maxOrder}, header size ${headerSize}): rebuild it`);
-    }
-    const expected = headerSize + bodySize;
-    if (input.length !== expected) {
-        throw fail(input.length < expected
-            ? `is truncated (${input.length} bytes, expected ${expected}): rebuild it or copy it again`
-            : `has ${input.length - expected} bytes of garbage after its end (${expected} bytes expected): rebuild it or copy it again`);
-    }
+    const fail = failFor(name);
+    const {version, headerSize, maxOrder} = checkHeader(input, input.length, name);
     const sum = crypto.createHash("sha256").update(input.subarray(CHECKSUM_FROM)).digest();
     if (!sum.equals(input.subarray(CHECKSUM_AT, CHECKSUM_FROM))) throw fail("is corrupt (checksum mismatch): rebuild it or copy it again");
 
@@ -107,25 +126,38 @@ export function parseNgramFile(input: Buffer, name: string, expect?: ExpectToken
             index: new Uint32Array(buf.buffer, base + 4 * C + 4 * K, nIndex),
             nCont: new Uint8Array(buf.buffer, base + 4 * C + 4 * K + 4 * nIndex, C),
         };
-        checkSection(sec, topM, fail);
+        checkSection(sec, topM, header.vocabSize, fail);
         sections.push(sec);
         header.orders.push({order, minCount, contexts: C, ngrams: K});
         expectOffset = offset + len;
     }
     if (expectOffset !== buf.length) throw fail("is corrupt (sections do not fill the file): rebuild it");
     if (expect && normFingerprint(expect.fingerprint) !== header.fingerprint) {
+        const [mine, theirs] = shortPair(header.fingerprint, normFingerprint(expect.fingerprint));
         throw new PolyspecError(
-            `drafter ${name} was built for tokenizer ${hex8(header.fingerprint)}..${header.model ? ` (model ${header.model}?)` : ""} ` +
-            `but the target's is ${hex8(normFingerprint(expect.fingerprint))}..: retrain it with --model ${expect.model ?? "<the target model>"}`,
+            `drafter ${name} was built for tokenizer ${mine}..${header.model ? ` (model ${header.model}?)` : ""} ` +
+            `but the target's is ${theirs}..: retrain it with --model ${expect.model ?? "<the target model>"}`,
             "E_NGRAM_TOKENIZER",
         );
+    }
+    if (expect?.vocabSize !== undefined && header.vocabSize > expect.vocabSize) {
+        throw new PolyspecError(`drafter ${name} declares a vocabulary of ${header.vocabSize} tokens, but the target has ${expect.vocabSize}: retrain it with --model ${expect.model ?? "<the target model>"}`, "E_NGRAM_TOKENIZER");
     }
     return {header, sections};
 }
 
-/** O(contexts) structural checks: sorted unique hashes, index consistent with the per-context counts. */
-function checkSection(sec: Section, topM: number, fail: (why: string) => Error): void {
+/**
+ * O(contexts + n-grams) structural checks: sorted unique hashes, index consistent with the per-context counts,
+ * every continuation a token of the declared vocabulary with a stored count (a count byte of 0 would make a
+ * context's probabilities 0/0; a token past the vocabulary would be drafted into the target).
+ */
+function checkSection(sec: Section, topM: number, vocabSize: number, fail: (why: string) => Error): void {
     const {hashes, nCont, index, conts} = sec;
+    for (let j = 0; j < conts.length; j++) {
+        const c = conts[j];
+        if (c >>> 24 === 0) throw fail(`is corrupt (order ${sec.order}: continuation ${j} has a count of 0): rebuild it`);
+        if ((c & MAX_TOKEN) >= vocabSize) throw fail(`is corrupt (order ${sec.order}: token ${c & MAX_TOKEN} is outside the vocabulary of ${vocabSize} tokens): rebuild it`);
+    }
     let acc = 0;
     for (let i = 0; i < hashes.length; i++) {
         if (i > 0 && hashes[i] <= hashes[i - 1]) throw fail(`is corrupt (order ${sec.order}: context hashes not sorted): rebuild it`);

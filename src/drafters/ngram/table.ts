@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import {PolyspecError} from "../../core/errors";
-import {DEQUANT, HASH_SEED, INDEX_STRIDE, MAX_TOKEN, hashFinal, hashStep, type NgramHeader} from "./format";
-import {parseNgramFile, type ExpectTokenizer, type Section} from "./reader";
+import {DEQUANT, HASH_SEED, HEADER_FIXED, INDEX_STRIDE, MAX_TOKEN, hashFinal, hashStep, type NgramHeader} from "./format";
+import {checkHeader, parseNgramFile, type ExpectTokenizer, type Section} from "./reader";
 
 /**
  * The longest stored context that ends the given tokens, and its continuations: conts[start .. start+count-1]
@@ -48,14 +48,28 @@ export class NgramTable {
         for (const s of sections) this.secs[s.order] = indexSection(s);
     }
 
-    /** Reads and validates a file (see parseNgramFile for the refusals). */
+    /**
+     * Reads and validates a file (see parseNgramFile for the refusals). The header is read and checked first
+     * (checkHeader: magic, version, the size it claims against the file's size), so a file that is not an n-gram
+     * table (a model, a text) or whose header lies about its size is refused before its body is read into memory.
+     */
     static load(file: string, expect?: ExpectTokenizer): NgramTable {
         let buf: Buffer;
+        let fd: number | undefined;
         try {
-            buf = fs.readFileSync(file);
+            fd = fs.openSync(file, "r");
+            const st = fs.fstatSync(fd);
+            if (st.isDirectory()) throw Object.assign(new Error("is a directory"), {code: "EISDIR"});
+            const head = Buffer.alloc(Math.min(st.size, HEADER_FIXED));
+            fs.readSync(fd, head, 0, head.length, 0);
+            checkHeader(head, st.size, file);
+            buf = fs.readFileSync(fd);
         } catch (e) {
+            if (e instanceof PolyspecError) throw e;
             const err = e as NodeJS.ErrnoException;
             throw new PolyspecError(err.code === "ENOENT" ? `n-gram drafter file not found: ${file}` : err.code === "EISDIR" ? `${file} is a directory, not an n-gram drafter file` : `cannot read ${file}: ${err.message}`, "E_NGRAM_FILE");
+        } finally {
+            if (fd !== undefined) fs.closeSync(fd);
         }
         return new NgramTable(file, buf, expect);
     }
@@ -133,10 +147,16 @@ export class NgramTable {
     }
 }
 
-/** The match's continuations as a sparse distribution (most likely first). */
+/**
+ * The match's continuations as a sparse distribution (most likely first). A token stored twice in one context
+ * (the writer never does it; a damaged file may) gets the sum of its shares, so the probabilities still sum to 1.
+ */
 export function distribution(m: Match): Map<number, number> {
     const d = new Map<number, number>();
-    for (let j = m.start; j < m.start + m.count; j++) d.set(m.conts[j] & MAX_TOKEN, DEQUANT[m.conts[j] >>> 24] / m.total);
+    for (let j = m.start; j < m.start + m.count; j++) {
+        const t = m.conts[j] & MAX_TOKEN;
+        d.set(t, (d.get(t) ?? 0) + DEQUANT[m.conts[j] >>> 24] / m.total);
+    }
     return d;
 }
 
