@@ -181,6 +181,8 @@ export function decodeTm(input: Buffer, name: string, expect: ExpectTm = {}): Tm
     const sum = crypto.createHash("sha256").update(input.subarray(CHECKSUM_FROM)).digest();
     if (!sum.equals(input.subarray(CHECKSUM_AT, CHECKSUM_FROM))) throw fail("is corrupt (checksum mismatch): rebuild it or copy it again");
     const h = readTmHeader(input)!;
+    const tag = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/;
+    if (!tag.test(h.pair.src) || !tag.test(h.pair.tgt)) throw fail(`is corrupt (language pair ${JSON.stringify(h.pair.src)} -> ${JSON.stringify(h.pair.tgt)}): rebuild it`);
     if (expect.pair && (expect.pair.src !== h.pair.src || expect.pair.tgt !== h.pair.tgt)) {
         throw new PolyspecError(`${name} is a translation memory for ${h.pair.src} -> ${h.pair.tgt}, not ${expect.pair.src} -> ${expect.pair.tgt}: use that pair's memory (--lang ${expect.pair.tgt}${expect.pair.src !== "en" ? ` --src ${expect.pair.src}` : ""}) or another file`, "E_TM_PAIR");
     }
@@ -202,11 +204,16 @@ export function decodeTm(input: Buffer, name: string, expect: ExpectTm = {}): Tm
     const blob = buf.subarray(L.blob, L.blob + blobBytes);
     const str = (i: number) => offs[i + 1] === offs[i] ? "" : blob.toString("utf8", offs[i], offs[i + 1]);
     const files: SourceFile[] = [];
-    for (let i = 0; i < F; i++) files.push({file: str(4 * S + i), mtimeMs: fMtime[i], size: fSize[i], segments: fSegs[i]});
+    const time_ = (x: number) => Number.isFinite(x) && x >= 0; // a time or size: finite, not negative
+    for (let i = 0; i < F; i++) {
+        if (!time_(fMtime[i]) || !time_(fSize[i])) throw fail(`is corrupt (source file ${i}: modification time ${fMtime[i]}, size ${fSize[i]}): rebuild it`);
+        files.push({file: str(4 * S + i), mtimeMs: fMtime[i], size: fSize[i], segments: fSegs[i]});
+    }
     const segments: Segment[] = new Array(S);
     for (let i = 0; i < S; i++) {
         const o = origin[i];
         if (o >= ORIGIN_FILE0 + F) throw fail(`is corrupt (segment ${i} names source file ${o - ORIGIN_FILE0} of ${F}): rebuild it`);
+        if (!time_(time[i])) throw fail(`is corrupt (segment ${i}: time ${time[i]}): rebuild it`);
         const seg: Segment = {
             source: str(4 * i), target: str(4 * i + 1), srcLang: h.pair.src, tgtLang: h.pair.tgt,
             origin: o === ORIGIN_HISTORY ? {kind: "history"} : o === ORIGIN_CORPUS ? {kind: "corpus"} : {kind: "file", file: files[o - ORIGIN_FILE0].file, line: line[i]},
