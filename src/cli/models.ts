@@ -10,13 +10,14 @@ import {detectVram} from "../engine/vram";
 import {parse} from "./args";
 import {fmtTime, ProgressBar} from "./progress";
 
-const USAGE = `polyspec models fetch [NAME...|--all] [--verify] [--json] | list [--json] [--gpu auto|cuda|vulkan|cpu] | path [NAME]
+const USAGE = `polyspec models fetch [NAME...|--all] [--verify] [--json] | list [--json [--catalog]] [--gpu auto|cuda|vulkan|cpu] | path [NAME]
                 | requantize [NAME|FILE.gguf...] [--type q4_0] [--json]
   fetch       download the pinned model(s) (default: ${DEFAULT_TARGET}), check their sha256 and cache them;
               a model already fetched is skipped (--verify re-checks its sha256, cheaply if unchanged since)
   list        names, sizes, whether fetched, paths; requantized variants as NAME@q4_0; then the catalog for a
               GPU (instruction models with a same-tokenizer draft, downloaded from Hugging Face with
-              sha256 check by 'models fetch ID'), marked by what fits the detected GPU memory
+              sha256 check by 'models fetch ID'), marked by what fits the detected GPU memory (with --json:
+              only with --catalog, as entries of role "catalog")
   path        print the cached file's path (exit 1 if it is not fetched); NAME@q4_0 for a requantized one
   requantize  convert a model (default: ${DEFAULT_TARGET}) to Q4_0, whose repacked AVX2 kernels decode faster
               on x86 CPUs; cached as <file>.q4_0.gguf next to it, usable as --model NAME@q4_0 (made on demand
@@ -92,13 +93,14 @@ async function fetchCmd(argv: string[]): Promise<void> {
 }
 
 async function listCmd(argv: string[]): Promise<void> {
-    const {values, positionals} = parse(argv, {json: {type: "boolean"}, gpu: {type: "string"}}, USAGE);
+    const {values, positionals} = parse(argv, {json: {type: "boolean"}, catalog: {type: "boolean"}, gpu: {type: "string"}}, USAGE);
     if (positionals.length) throw new PolyspecError(`models list takes no arguments, got "${positionals[0]}"`, "E_USAGE");
     if (values.gpu && !["auto", "cpu", "cuda", "vulkan"].includes(values.gpu)) throw new PolyspecError("--gpu must be auto, cpu, cuda or vulkan", "E_USAGE");
     const models = listModels();
     const variants = listRequantized();
-    const vram = await detectVram(values.gpu as never).catch((e: Error) => { console.error(`(no GPU information: ${e.message.split("\n")[0]})`); return undefined; });
-    const catalog = catalogChoices(vram).map((c) => {
+    const withCatalog = !values.json || values.catalog;
+    const vram = withCatalog ? await detectVram(values.gpu as never).catch((e: Error) => { console.error(`(no GPU information: ${e.message.split("\n")[0]})`); return undefined; }) : undefined;
+    const catalog = !withCatalog ? [] : catalogChoices(vram).map((c) => {
         const file = path.join(modelsDir(), c.entry.target.file);
         return {name: c.entry.id, description: c.entry.description, role: "catalog", size: c.entry.target.approxBytes, sha256: c.entry.target.sha256 ?? null,
             license: c.entry.license, fetched: fs.existsSync(file), path: file, uri: c.entry.target.uri,
