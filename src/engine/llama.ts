@@ -43,13 +43,18 @@ export async function getLlamaInstance(gpu: GpuChoice = (process.env.POLYSPEC_GP
 
 /**
  * Mesa's software Vulkan device, llvmpipe (Debian 12's Mesa 22.3; used when GGML_VK_VISIBLE_DEVICES names it, as
- * the CI's Vulkan tests do), segfaults in its own queue thread when SmolLM2-135M evaluates a batch of 3 tokens with
- * logits at every position after any single-token step in the same context: the first cost-curve measurement does
- * exactly that (1, 4, 1, ... then 3). With ggml-vulkan's operator fusion off the same sequence runs, so the guard
- * turns fusion off on llvmpipe. ggml-vulkan reads GGML_VK_DISABLE_FUSION when it initialises the device for the
- * first model load, after getLlama has enumerated the devices, so setting it here still takes effect. Speed on a
- * software device does not matter; an explicit GGML_VK_DISABLE_FUSION (any value) is left alone.
- * Returns whether it set the variable.
+ * the CI's Vulkan tests do), segfaults in its own queue thread when SmolLM2-135M (Q4_1) evaluates a batch of 3
+ * tokens with logits at every position after any single-token step in the same context; the first cost-curve
+ * measurement does exactly that (1, 4, 1, ... then 3), hence `polyspec generate --gpu vulkan` dying with exit 139.
+ * Reproduced with node-llama-cpp alone (load, one controlledEvaluate of 1 token, one of 3). The fault is a call
+ * through a NULL object's function table inside libvulkan_lvp.so (fault address 0xe8, `call *0xe8(%rax)` with
+ * rax = 0); the Khronos validation layer reports no error in ggml-vulkan's calls before it; batches of 2 or 4..16,
+ * a batch of 3 without a single-token step before it, or with logits at its last position only, and Gemma 3 270M
+ * and Qwen2.5 0.5B do not crash. With ggml-vulkan's operator fusion off (GGML_VK_DISABLE_FUSION) the same sequence
+ * runs: a driver bug met by one fused command sequence, so the guard turns fusion off on llvmpipe only. ggml-vulkan
+ * reads the variable when it initialises the device for the first model load, after getLlama has enumerated the
+ * devices, so setting it here takes effect (checked). Speed on a software device does not matter; an explicit
+ * GGML_VK_DISABLE_FUSION (any value) is left alone. Returns whether it set the variable.
  */
 export function guardSoftwareVulkan(deviceNames: readonly string[], env: NodeJS.ProcessEnv, log?: (level: NLC.LlamaLogLevel, message: string) => void): boolean {
     if (env.GGML_VK_DISABLE_FUSION !== undefined || !deviceNames.some((d) => /llvmpipe/i.test(d))) return false;
