@@ -4,6 +4,7 @@ import type * as NLC from "node-llama-cpp";
 import {PolyspecError} from "../core/errors";
 import type {Tokenizer} from "../core/target";
 import {resolveModel} from "../models";
+import {resolveCatalogModel} from "./catalog-download";
 import {getLlamaInstance, nodeLlamaCpp, type GpuChoice} from "./llama";
 
 export interface OpenModelOptions {
@@ -32,7 +33,8 @@ export class LoadedModel implements Tokenizer {
     }
 
     static async open(spec: string, o: OpenModelOptions = {}): Promise<LoadedModel> {
-        const path = await resolveModel(spec, {onProgress: o.onProgress});
+        // a catalog id or a catalog file's hf: URI: downloaded by node-llama-cpp and sha256-checked (catalog-download.ts)
+        const path = (await resolveCatalogModel(spec, {onProgress: o.onProgress})) ?? await resolveModel(spec, {onProgress: o.onProgress});
         const llama = await getLlamaInstance(o.gpu);
         let modelPath = path;
         if (path.startsWith("hf:")) { // untestable offline: node-llama-cpp downloads the file from the hub

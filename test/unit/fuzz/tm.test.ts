@@ -46,7 +46,7 @@ const mutation = fc.oneof(
 type Mutation = typeof mutation extends fc.Arbitrary<infer T> ? T : never;
 
 function apply(m: Mutation): Buffer {
-    let b = Buffer.from(VALID);
+    let b: Buffer = Buffer.from(VALID);
     if (m.kind === "u32") b.writeUInt32LE(m.value >>> 0, m.at);
     else if (m.kind === "f64") b.writeDoubleLE(m.value, m.at);
     else if (m.kind === "bytes") Buffer.from(m.bytes).copy(b, m.at);
@@ -60,7 +60,7 @@ describe("fuzz: translation-memory file", function () {
     it("every mutated file gives a usable memory or a one-line refusal naming the file", () => {
         const tally = new Tally(LIMIT_MS);
         fc.assert(fc.property(fc.array(mutation, {minLength: 1, maxLength: 3}), (ms) => {
-            let b = Buffer.from(VALID);
+            let b: Buffer = Buffer.from(VALID);
             for (const m of ms) { const next = apply(m); b = next; }
             const o = outcome(NAME, () => decodeTm(b, NAME, {pair: {src: "en", tgt: "de"}}), (c) => {
                 const tm = TranslationMemory.fromSegments(c.pair, c.segments);
