@@ -17,6 +17,7 @@ import {recordCostCurve, recordOutputs, type Recording} from "./record";
 import {readResults, writeReport, type ResultRecord} from "./report";
 import {drafterFileOf, fileSha256, signature} from "./signature";
 import {skip, type BenchOptions, type BenchRun, type BenchUi} from "./run";
+import {GPU_PROFILES, gpuCurvePoints} from "./gpu-curves";
 import {sweep, type SimDrafter, type SimResult} from "./sweep";
 
 /**
@@ -125,6 +126,13 @@ async function simulateStage(run: BenchRun, recordings: Recording[], bd: BenchDr
     const sims = await sweep(recordings, simDrafters, [1, 2, 3, 4, 6, 8, "adaptive", "oracle"], curve, (d, t, n) => bar.update(d, t, n));
     bar.done(`simulated ${sims.length} cells in ${((Date.now() - ts) / 1000).toFixed(1)} s`);
     for (const s of sims) run.emit({...s, model: run.sig.model});
+    // the GPU projection: the same recordings and drafters on published GPU cost curves (labelled, never measured)
+    const main = bd.simDrafters();
+    for (const p of GPU_PROFILES) {
+        const step = p.stepMs ?? curve[1];
+        for (const s of await sweep(recordings, main, [1, 2, 4, 8, "adaptive", "oracle"], gpuCurvePoints(p, step)))
+            run.emit({...s, model: run.sig.model, projection: p.id});
+    }
     return sims;
 }
 

@@ -7,6 +7,9 @@ import {tmSection} from "./tmReport";
 import type {TmCaseResult, TmRevisionResult} from "./tmResults";
 import {barChart, scatter, type Point} from "./svg";
 import {markdownTable} from "./table";
+import {GPU_PROFILES} from "./gpu-curves";
+import {CostCurve} from "../core/policy";
+import {leviathanBound, median} from "../core/stats";
 import {PolyspecError} from "../core/errors";
 import {resultProblem} from "./resultShape";
 import {oneLine} from "../core/shape";
@@ -95,7 +98,8 @@ const pct = (x: number) => Number.isFinite(x) ? `${(x * 100).toFixed(0)}%` : "-"
  */
 export function writeReport(records: ResultRecord[], outDir: string, title = "Polyspec benchmark", name = "REPORT", intro = ""): {markdown: string; html: string} {
     fs.mkdirSync(outDir, {recursive: true});
-    const sims = records.filter((r): r is SimResult => r.kind === "sim");
+    const sims = records.filter((r): r is SimResult => r.kind === "sim" && !r.projection);
+    const projected = records.filter((r): r is SimResult => r.kind === "sim" && !!r.projection);
     const lives = records.filter((r): r is LiveResult & {signature?: Signature} => r.kind === "live");
     const quality = records.filter((r): r is QualityResult => r.kind === "quality");
     // one cost curve per model (several results files of one model carry the same cached curve)
@@ -205,6 +209,8 @@ export function writeReport(records: ResultRecord[], outDir: string, title = "Po
             quality.map((q) => [q.task, q.lang, q.model, f(q.chrF, 1), q.outputLanguageRate === undefined ? "-" : pct(q.outputLanguageRate), String(q.n)])), "");
     }
 
+    md.push(...projectionSection(projected, sims, lives));
+
     const tm = tmSection(records.filter((r): r is (TmCaseResult | TmRevisionResult) & {signature?: Signature} => r.kind === "tm" || r.kind === "tm-revision"));
     md.push(...tm.md);
     charts.push(...tm.charts);
@@ -280,4 +286,45 @@ function formatSection(costs: CostResult[], quality: QualityResult[], sims: SimR
     });
     return ["## Target format", "", "The same target in each quantization, measured in the same way on the same machine (means over the task and language cells that every format has):", "",
         markdownTable(["format", "step ms", "batch 2 / 4 / 8 (x step)", "plain tok/s", "cascade cost-aware (sim.)", "cascade (live)", "chrF (translate)", "output in requested language", "languages"], rows)];
+}
+
+/**
+ * The GPU projection: the CPU recordings replayed on published GPU cost curves (src/bench/gpu-curves.ts, each with
+ * its source), per profile and task the median over languages of each drafter's best speed-up, and the draft model
+ * projected analytically from its live acceptance. Labelled a projection: nothing here ran on a GPU.
+ */
+function projectionSection(projected: SimResult[], cpu: SimResult[], lives: LiveResult[]): string[] {
+    if (!projected.length) return [];
+    const md: string[] = ["## GPU projection (simulated on published GPU cost curves, not measured)", "",
+        "The same recorded outputs and drafters as the CPU simulation above, with verification timed by published llama.cpp batch costs on GPUs instead of this machine's (the profiles and their sources below). " +
+        "Acceptance is what the drafters achieve on these outputs; drafting time is the CPU-measured time of the table drafters (microseconds). Per task: the median over languages of each drafter's best speed-up (fixed k or cost-aware).", ""];
+    const drafters = ["lookup", "ngram-mono", "cascade"];
+    const best = (rs: SimResult[], task: string, d: string) => median([...new Set(rs.filter((r) => r.task === task).map((r) => r.lang))]
+        .map((l) => Math.max(...rs.filter((r) => r.task === task && r.lang === l && r.drafter === d && r.k !== "oracle").map((r) => r.predictedSpeedup))));
+    const rows: string[][] = [];
+    for (const task of ["translate", "story"]) {
+        const times = (x: number) => Number.isFinite(x) ? `${f(x)}x` : "-";
+        rows.push([`CPU (this machine, measured curve)`, task, ...drafters.map((d) => times(best(cpu, task, d)))]);
+        for (const p of GPU_PROFILES) rows.push([`${p.label}${p.kind === "assumed" ? " (assumed)" : ""}`, task, ...drafters.map((d) => times(best(projected.filter((r) => r.projection === p.id), task, d)))]);
+    }
+    md.push(markdownTable(["curve", "task", ...drafters.map((d) => `${d} (median best)`)], rows), "");
+    // the seed paper's claim: corpus n-gram drafts win where drafting is nearly free
+    const wins = GPU_PROFILES.map((p) => {
+        const rs = projected.filter((r) => r.projection === p.id);
+        const n = best(rs, "translate", "ngram-mono"), l = best(rs, "translate", "lookup");
+        return `${p.id}: n-gram ${f(n)}x vs lookup ${f(l)}x on translation`;
+    });
+    md.push(`Does the corpus n-gram drafter win where drafting is nearly free? ${wins.join("; ")}.`, "");
+    const dm = lives.filter((l) => l.drafter.startsWith("draft-model") && (l.mode ?? "greedy") === "greedy");
+    const withDraft = GPU_PROFILES.filter((p) => p.draft);
+    if (dm.length && withDraft.length) {
+        md.push("Draft model, projected analytically from its live acceptance a: the best k of E[tokens](a, k) / (batch(k + 1) + k x draft cost), both in target decode steps:", "",
+            markdownTable(["cell", "live acceptance", ...withDraft.map((p) => `${p.id} (draft ${p.draft!.ratio} step)`)],
+                dm.map((l) => [`${l.task} ${l.lang}`, pct(l.acceptance), ...withDraft.map((p) => {
+                    const c = new CostCurve(p.ratio, 16, false);
+                    return f(Math.max(...Array.from({length: 8}, (_, i) => leviathanBound(l.acceptance, i + 1, 1, c.at(i + 2), p.draft!.ratio)))) + "x";
+                })])), "");
+    }
+    md.push("Profiles:", "", ...GPU_PROFILES.map((p) => `- ${p.label} (${p.kind}): ${p.source.measured}. Source: ${p.source.url}.${p.note ? ` ${p.note}` : ""}${p.draft ? ` Draft: ${p.draft.what} (${p.draft.source.url}).` : ""}`), "");
+    return md;
 }

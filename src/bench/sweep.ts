@@ -35,6 +35,8 @@ export interface SimResult {
     predictedSpeedup: number;
     bound: number;
     boundFraction: number;
+    /** A GPU projection (src/bench/gpu-curves.ts profile id): simulated on a published GPU cost curve, not measured. */
+    projection?: string;
 }
 
 /**

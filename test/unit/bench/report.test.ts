@@ -115,6 +115,20 @@ describe("bench: report", () => {
         assert.match(md, /\| Q4_0 \| 32\.0 \| 2\.00 \/ 2\.25 \/ 4\.38 \| 31\.3 \(1\/step\) \| 1\.12x \| - \| 47\.5 \| 88% \| 1 \|/);
         assert.match(md, /cascade \[Q4_0\]/, "simulated rows say which format");
     });
+    it("reports the GPU projection apart from the CPU results, labelled, with every profile's source", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "polyspec-report-"));
+        const sim = (drafter: string, sp: number, projection?: string): ResultRecord => ({kind: "sim", task: "translate", lang: "de", drafter, drafterKind: drafter, policy: "fixed", k: 2,
+            stats: stats(100, 1000, 50, 20, 80), acceptance: 0.4, acceptanceByPosition: [0.5], tokensPerStep: 1.25, draftMsPerToken: 0.002,
+            verifyMsPerStep: 12, tokensPerSecond: 100, predictedSpeedup: sp, bound: 1.3, boundFraction: sp / 1.3, projection});
+        const records: ResultRecord[] = [{kind: "cost", model: "m.gguf", ms: {1: 40, 2: 64}}, sim("ngram-mono", 0.8), sim("ngram-mono", 1.2, "ideal-memory-bound"), sim("lookup", 1.1, "ideal-memory-bound")];
+        const md = fs.readFileSync(writeReport(records, dir, "Projection").markdown, "utf8");
+        assert.match(md, /## GPU projection \(simulated on published GPU cost curves, not measured\)/);
+        assert.match(md, /\| CPU \(this machine, measured curve\) \| translate \| - \| 0\.80x \|/);
+        assert.match(md, /\(assumed\) \| translate \| 1\.10x \| 1\.20x \|/);
+        assert.match(md, /ideal-memory-bound: n-gram 1\.20x vs lookup 1\.10x on translation/);
+        assert.match(md, /Source: https:\/\//);
+        assert.doesNotMatch(md.split("## GPU projection")[0], /1\.20x/, "projected cells stay out of the CPU tables");
+    });
     it("writes Markdown tables, SVG charts and a standalone HTML page", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "polyspec-report-"));
         const sim = (drafter: string, lang: string, sp: number): ResultRecord => ({kind: "sim", task: "translate", lang, drafter, drafterKind: drafter, policy: "fixed", k: 2,
