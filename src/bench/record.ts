@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import {throwIfCancelled, type Cancel} from "../core/errors";
 import type {Engine} from "../engine/engine";
+import {findRepetition} from "../core/repetition";
 import {median} from "../core/stats";
 import {measure} from "../engine/costs";
 import {renderPrompt} from "../engine/prompt";
@@ -25,7 +26,9 @@ export interface Recording {
 }
 
 /**
- * Records greedy outputs, cached per model sha256 in one JSONL file (a line per input, appended as it goes, so an
+ * Records greedy outputs, without the loop guard (the model's raw output, up to the token limit or its stop token:
+ * the simulation replays them with the guard, which stops where the engine's would; `guardedOutput` gives the
+ * text the engine returns), cached per model sha256 in one JSONL file (a line per input, appended as it goes, so an
  * interrupted recording resumes). Cases already recorded with the same token limit and prompt are not generated again.
  */
 export async function recordOutputs(engine: Engine, cases: BenchCase[], o: {file: string; maxTokens: number; cancel?: Cancel; onProgress?: (done: number, total: number, note: string) => void}): Promise<Recording[]> {
@@ -39,7 +42,7 @@ export async function recordOutputs(engine: Engine, cases: BenchCase[], o: {file
         const k = key({...c, prompt, maxTokens: o.maxTokens});
         let r = have.get(k);
         if (!r) {
-            const g = await engine.generate(c.prompt, undefined, {maxTokens: o.maxTokens, k: 0, adaptive: false, cancel: o.cancel});
+            const g = await engine.generate(c.prompt, undefined, {maxTokens: o.maxTokens, k: 0, adaptive: false, cancel: o.cancel, repetition: false});
             r = {task: c.task, lang: c.lang, id: c.id, input: c.input, reference: c.reference, prompt,
                 output: g.tokens, stopToken: g.stopToken, text: g.text, maxTokens: o.maxTokens, decodeMs: g.stats.decodeMs};
             fs.appendFileSync(o.file, JSON.stringify(r) + "\n");
@@ -49,6 +52,15 @@ export async function recordOutputs(engine: Engine, cases: BenchCase[], o: {file
         o.onProgress?.(++done, cases.length, `${c.task} ${c.lang}`);
     }
     return out;
+}
+
+/**
+ * A recorded (unguarded) output as the guarded engine returns it: cut where the loop guard finds a repetition (the
+ * guard only stops, so a guarded generation is a prefix of the unguarded one). `looped`: the guard stopped it.
+ */
+export function guardedOutput(r: Pick<Recording, "prompt" | "output" | "text">, detokenize: (tokens: readonly number[]) => string): {text: string; tokens: number[]; looped: boolean} {
+    const rep = findRepetition(r.output, r.prompt);
+    return rep ? {text: detokenize(r.output.slice(0, rep.start)), tokens: r.output.slice(0, rep.start), looped: true} : {text: r.text, tokens: [...r.output], looped: false};
 }
 
 export function readRecordings(file: string): Recording[] {

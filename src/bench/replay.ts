@@ -35,7 +35,8 @@ export async function replayLive(records: readonly RunRecord[], cell: {task: str
         const byRep = new Map<number, Stats>();
         for (const r of rs) {
             if (!byRep.has(r.rep)) byRep.set(r.rep, new Stats());
-            byRep.get(r.rep)!.merge((await simulate({prompt: prompt(r.case), output: r.tokens, stopToken: r.stopToken, maxTokens}, d, p, times[0])).snapshot());
+            // the live runs were guarded (the engine's default): so is their replay
+            byRep.get(r.rep)!.merge((await simulate({prompt: prompt(r.case), output: r.tokens, stopToken: r.stopToken, maxTokens}, d, p, times[0], undefined, true)).snapshot());
         }
         return byRep;
     };

@@ -9,6 +9,8 @@ export interface RunOutcome {
     stats: StatsSnapshot;
     /** The stop token that ended the output (our runners; absent when the limit ended it, or unknown). */
     stopToken?: number;
+    /** The loop guard ended it (our runners: `tokens` then runs to the token that completed the repetition). */
+    looped?: boolean;
 }
 
 /** Sampling for a live run (the benchmark's sampling mode); absent: greedy. */
@@ -40,7 +42,8 @@ export class EngineRunner implements Runner {
         const profile = profileOf(c, warmup);
         const r = await this.engine.generate(c.prompt, this.drafterFor(c.lang), {maxTokens, k: 0, adaptive: false, policy: await this.policy(c, profile), profile,
             sampling: sampling && {temperature: sampling.temperature, seed: sampling.seed}});
-        return {tokens: r.tokens, stats: r.stats, stopToken: r.stopToken};
+        // every token the target emitted (a repetition's cut tail included): the replay of this run needs them
+        return {tokens: r.repetition ? [...r.tokens, ...r.repetition.cut] : r.tokens, stats: r.stats, stopToken: r.stopToken, looped: r.finish === "repetition"};
     }
     async dispose(): Promise<void> {}
 }

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import {PolyspecError} from "../core/errors";
 import {acceptanceRate, draftMsPerToken, summary, tokensPerSecond, tokensPerStep, verifyMsPerStep} from "../core/stats";
 import {storyPrompt, translationPrompt, type PromptSpec} from "../core/tasks";
-import {isLanguageCode} from "../core/languages";
+import {canonicalLanguageCode} from "../core/languages";
 import {createDrafter, DRAFTER_SPECS} from "../engine/drafters";
 import {Engine} from "../engine/engine";
 import {DEFAULT_TARGET} from "../models/registry";
@@ -26,7 +26,8 @@ export async function run(argv: string[]): Promise<void> {
     if (!text.trim()) throw new PolyspecError(`nothing to generate from: give a TEXT or --file\nusage: ${USAGE}`, "E_USAGE");
     const task = v.task ?? (v.lang ? "translate" : "raw");
     if (!["raw", "translate", "story"].includes(task)) throw new PolyspecError(`--task must be raw, translate or story, got "${task}"`, "E_USAGE");
-    if (task !== "raw" && (!v.lang || !isLanguageCode(v.lang))) throw new PolyspecError(`--task ${task} needs --lang with a language code (e.g. de, zh)`, "E_USAGE");
+    const lang = v.lang === undefined ? undefined : canonicalLanguageCode(v.lang);
+    if (task !== "raw" && !lang) throw new PolyspecError(`--task ${task} needs --lang with a language code (e.g. de, zh, sr-Latn)`, "E_USAGE");
     if (v.gpu && !["auto", "cpu", "cuda", "vulkan"].includes(v.gpu)) throw new PolyspecError(`--gpu must be auto, cpu, cuda or vulkan`, "E_USAGE");
     const k = intFlag(v.k, "k", 8, 0, 16);
     const maxTokens = intFlag(v["max-tokens"], "max-tokens", 256, 1, 8192);
@@ -34,26 +35,37 @@ export async function run(argv: string[]): Promise<void> {
     const sampling = temperature > 0 ? {temperature, topK: intFlag(v["top-k"], "top-k", 40, 0, 1000), topP: numFlag(v["top-p"], "top-p", 0.95, 0, 1),
         seed: intFlag(v.seed, "seed", Date.now() % 2 ** 31, 0)} : undefined;
     const threads = v.threads === undefined ? undefined : intFlag(v.threads, "threads", 1, 1, 256);
-    const prompt: PromptSpec = task === "translate" ? translationPrompt(text, v.lang!) : task === "story" ? storyPrompt(text, v.lang!) : {text};
+    const prompt: PromptSpec = task === "translate" ? translationPrompt(text, lang!) : task === "story" ? storyPrompt(text, lang!) : {text};
 
     const engine = await Engine.create({model: v.model ?? DEFAULT_TARGET, gpu: v.gpu as never, threads});
     const cancel = sigintCancel();
     try {
         const drafter = await createDrafter(v.drafter ?? "none", engine.model, {ngram: v.ngram, draftModel: v["draft-model"]});
-        const r = await engine.generate(prompt, drafter, {maxTokens, k, adaptive: !v["fixed-k"], sampling, cancel, profile: `${task}:${v.lang ?? "any"}`,
+        const r = await engine.generate(prompt, drafter, {maxTokens, k, adaptive: !v["fixed-k"], sampling, cancel, profile: `${task}:${lang ?? "any"}`,
             onText: v.json ? undefined : (d) => process.stdout.write(d)});
         await drafter?.dispose?.();
         const s = r.stats;
         if (v.json) {
-            console.log(JSON.stringify({text: r.text, drafter: r.drafter, cancelled: r.cancelled, promptTokens: r.promptTokens, reusedPromptTokens: r.reusedPromptTokens,
+            console.log(JSON.stringify({text: r.text, finish: r.finish, repetition: r.repetition && {start: r.repetition.start, at: r.repetition.at, distance: r.repetition.distance, echo: r.repetition.echo},
+                drafter: r.drafter, cancelled: r.cancelled, promptTokens: r.promptTokens, reusedPromptTokens: r.reusedPromptTokens,
                 stats: s, acceptanceRate: acceptanceRate(s), tokensPerStep: tokensPerStep(s), tokensPerSecond: tokensPerSecond(s),
                 draftMsPerToken: draftMsPerToken(s), verifyMsPerStep: verifyMsPerStep(s)}));
         } else {
             process.stdout.write("\n");
+            if (r.repetition) console.error(repetitionNote(r.text, r.repetition.echo));
             console.error(`[${r.drafter}] ${summary(s)}, ttft ${s.ttftMs?.toFixed(0) ?? "-"} ms, verify ${verifyMsPerStep(s).toFixed(1)} ms/step${r.cancelled ? " (cancelled)" : ""}`);
         }
     } finally {
         cancel.dispose();
         await engine.dispose();
     }
+}
+
+/**
+ * What the CLI says when the loop guard ended a generation: the streamed text ran into the repetition, the result
+ * (--json, and what the editor writes) keeps the text before it.
+ */
+export function repetitionNote(kept: string, echo: boolean): string {
+    const tail = kept.trim() ? `"…${[...kept.trimEnd()].slice(-40).join("").replace(/\n/g, "⏎")}"` : "nothing (the output was all repetition)";
+    return `polyspec: stopped: the model started repeating ${echo ? "the text it was given" : "itself"}. The result is the text before the repetition, up to ${tail}; what was printed after it is not part of the result.`;
 }

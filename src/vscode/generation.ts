@@ -1,6 +1,6 @@
 import * as vscode from "vscode";
-import type {LanguageIdentifier} from "../core/langid";
-import {languageByCode} from "../core/languages";
+import {outputVerdict, type LanguageIdentifier} from "../core/langid";
+import {languageByCode, SCRIPT_NAMES} from "../core/languages";
 import type {PromptSpec} from "../core/tasks";
 import {formatLoopDelay} from "./common/loopDelay";
 import type {Task} from "./common/statsStore";
@@ -84,7 +84,10 @@ export async function generateIntoEditor(d: EditorDeps, g: EditorGeneration): Pr
         run.close();
         if (broken === "edited") void vscode.window.showWarningMessage(vscode.l10n.t("Polyspec stopped: the text it was writing was edited."));
         else if (broken === "closed") d.log.info(`${g.task}: the document was closed; generation stopped`);
-        else if (!result.cancelled && !text.trim()) void vscode.window.showWarningMessage(g.emptyMessage);
+        else if (result.finish === "repetition") {
+            void vscode.window.showWarningMessage(repetitionMessage(!!text.trim()));
+            if (text.trim() && d.settings.current.checkLanguage) await checkLanguage(d, text, g.lang);
+        } else if (!result.cancelled && !text.trim()) void vscode.window.showWarningMessage(g.emptyMessage);
         else if (!result.cancelled && d.settings.current.checkLanguage) await checkLanguage(d, text, g.lang);
         return {text, cancelled: result.cancelled || !!broken};
     } catch (e) {
@@ -97,13 +100,26 @@ export async function generateIntoEditor(d: EditorDeps, g: EditorGeneration): Pr
     }
 }
 
-/** Warns when the output is confidently in another language than the one asked for. */
+/** What the user is told when the loop guard ended a generation (the document holds the text before the loop). */
+export function repetitionMessage(kept: boolean): string {
+    return kept ? vscode.l10n.t("Polyspec stopped: the model started repeating itself. The text before the repetition is kept.")
+        : vscode.l10n.t("Polyspec stopped: the model started repeating itself (or the text it was given) at once, so nothing was written. Try again with a longer or different text.");
+}
+
+/**
+ * Warns when the output is confidently in another language than the one asked for, or in the other script of a
+ * language written in two (Serbian in Latin when Cyrillic was asked for).
+ */
 export async function checkLanguage(d: Pick<EditorDeps, "langid" | "log">, text: string, want: string): Promise<void> {
     if (!d.langid.supports(want)) return; // e.g. Galician: the identifier has no model for it
     await d.langid.ready();
-    const got = d.langid.identify(text);
-    if (!got || got.code === want || !got.reliable) return;
+    const v = outputVerdict(want, d.langid.identify(text));
     const name = (c: string) => { try { return languageByCode(c).name; } catch { return c; } };
-    d.log.warn(`output language: asked for ${want}, got ${got.code}`);
-    void vscode.window.showWarningMessage(vscode.l10n.t("Polyspec: the output looks like {0}, not {1}. The model may not know {1} well; try another model.", name(got.code), name(want)));
+    if (v.kind === "script") {
+        d.log.warn(`output script: asked for ${want} (${v.want}), got ${v.got}`);
+        void vscode.window.showWarningMessage(vscode.l10n.t("Polyspec: the output is written in {0} script, not {1} as asked ({2}).", SCRIPT_NAMES[v.got], SCRIPT_NAMES[v.want], name(want)));
+    } else if (v.kind === "language") {
+        d.log.warn(`output language: asked for ${want}, got ${v.got}`);
+        void vscode.window.showWarningMessage(vscode.l10n.t("Polyspec: the output looks like {0}, not {1}. The model may not know {1} well; try another model.", name(v.got), name(want)));
+    }
 }

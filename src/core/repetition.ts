@@ -1,0 +1,112 @@
+/**
+ * The loop guard: detects degenerate repetition in a generated token stream, one token at a time.
+ *
+ * A small model often falls into a loop: a word, a phrase or a whole sentence written again and again back to back
+ * ("otočný otočný otočný ...", "Ich bin ein Reiter. Ich bin ein Reiter. ..."), or it writes out the text it was
+ * given instead of continuing it (an echo). The guard watches every token the target emits and reports the first
+ * position where the output has become such a copy; the generation stops there (a stop condition: it only looks at
+ * tokens the target chose, never at drafts, so speculative and plain decoding stop at the same token) and the
+ * output is cut where the copying began, which keeps the text before the loop (and the first copy of a repeated span).
+ *
+ * What counts (thresholds measured on recorded outputs, tools/quality/loops.ts, docs/benchmarks.md):
+ * - a run of r output tokens each equal to the token `d` positions before it (d <= maxDistance) is a repetition when
+ *   r >= minTokens and r >= minRepeats * d: with minRepeats = 1 the span of length d has been written again in full,
+ *   back to back (a tandem repeat), and it is long enough not to be a refrain ("row, row, row", "ha ha ha", "no, no");
+ * - an echo: a run of r >= echoTokens output tokens that copies the prompt's own tail (the story opening or the
+ *   text to translate), at any distance up to maxDistance.
+ *
+ * Cost: O(maxDistance) integer comparisons per token (a ring buffer and one run length per distance), independent of
+ * the output's length; about a microsecond a token.
+ */
+
+export interface RepetitionOptions {
+    /** Longest distance (in tokens) between a span and its copy that is looked at. */
+    maxDistance: number;
+    /** Fewest copied tokens that make a repetition (short refrains stay). */
+    minTokens: number;
+    /** Copied tokens per token of distance: 1 = the span was repeated in full, back to back. */
+    minRepeats: number;
+    /** Fewest tokens copied from the prompt's tail that make an echo (0: echoes are not looked for). */
+    echoTokens: number;
+}
+
+/**
+ * The defaults, chosen on hand-labelled recorded outputs of the default model (tools/quality/loops.ts; labels in
+ * tools/quality/loop-labels.json; precision and recall in docs/benchmarks.md).
+ */
+export const DEFAULT_REPETITION: Readonly<RepetitionOptions> = Object.freeze({maxDistance: 256, minTokens: 16, minRepeats: 1, echoTokens: 12});
+
+/** A detected repetition, in output token indexes. */
+export interface Repetition {
+    /** First output token of the copy: the output is cut here (everything before it is kept). */
+    start: number;
+    /** The output token at which the copy became long enough to count (the generation stopped after it). */
+    at: number;
+    /** Distance between the copy and what it copies (the period of a loop). */
+    distance: number;
+    /** The copy began in the prompt: the output repeats the text it was given. */
+    echo: boolean;
+}
+
+export class RepetitionGuard {
+    readonly o: RepetitionOptions;
+    private readonly size: number;
+    private readonly ring: Int32Array;
+    /** run[d]: how many of the latest output tokens each equal the token d positions before them. */
+    private readonly run: Int32Array;
+    /** Prompt tokens held before the output (negative indexes). */
+    private readonly primed: number;
+    private n = 0;
+    private found?: Repetition;
+
+    /** `prompt`: the prompt's tokens (its last maxDistance tokens are kept, for echoes); empty: no echo check. */
+    constructor(prompt: readonly number[] = [], options: Partial<RepetitionOptions> = {}) {
+        this.o = {...DEFAULT_REPETITION, ...options};
+        if (!(this.o.maxDistance >= 1 && this.o.minTokens >= 1 && this.o.minRepeats > 0)) throw new Error(`invalid repetition options ${JSON.stringify(this.o)}`);
+        this.size = this.o.maxDistance + 1;
+        this.ring = new Int32Array(this.size).fill(-1);
+        this.run = new Int32Array(this.size);
+        const tail = this.o.echoTokens > 0 ? prompt.slice(-this.o.maxDistance) : [];
+        this.primed = tail.length;
+        tail.forEach((t, i) => { this.ring[this.slot(i - tail.length)] = t; });
+    }
+
+    private slot(index: number): number { return ((index % this.size) + this.size) % this.size; }
+
+    /** Output tokens seen so far. */
+    get length(): number { return this.n; }
+
+    /** The repetition found (then the guard stops looking), if any. */
+    get repetition(): Repetition | undefined { return this.found; }
+
+    /** Feeds the next output token; returns the repetition it completes, if it completes one (once). */
+    push(token: number): Repetition | undefined {
+        const i = this.n++;
+        if (this.found) return undefined;
+        const o = this.o;
+        let best: Repetition | undefined;
+        const reach = Math.min(o.maxDistance, i + this.primed);
+        for (let d = 1; d <= reach; d++) {
+            const r = this.ring[this.slot(i - d)] === token ? ++this.run[d] : (this.run[d] = 0);
+            if (r === 0) continue;
+            const start = i - r + 1;
+            const hit = (r >= o.minTokens && r >= o.minRepeats * d) || (o.echoTokens > 0 && start - d < 0 && r >= o.echoTokens);
+            if (hit && (!best || start < best.start)) best = {start, at: i, distance: d, echo: start - d < 0};
+        }
+        this.ring[this.slot(i)] = token;
+        return this.found = best;
+    }
+}
+
+/**
+ * The guard run over a whole output (recorded outputs, tests): where it would have stopped, or undefined.
+ * `prompt` as for RepetitionGuard.
+ */
+export function findRepetition(output: readonly number[], prompt: readonly number[] = [], options: Partial<RepetitionOptions> = {}): Repetition | undefined {
+    const g = new RepetitionGuard(prompt, options);
+    for (const t of output) {
+        const r = g.push(t);
+        if (r) return r;
+    }
+    return undefined;
+}
