@@ -4,6 +4,7 @@ import path from "node:path";
 import {throwIfCancelled, type Cancel} from "../core/errors";
 import type {Engine} from "../engine/engine";
 import {findRepetition} from "../core/repetition";
+import {repetitionOptions} from "../core/tasks";
 import {median} from "../core/stats";
 import {measure} from "../engine/costs";
 import {renderPrompt} from "../engine/prompt";
@@ -58,8 +59,8 @@ export async function recordOutputs(engine: Engine, cases: BenchCase[], o: {file
  * A recorded (unguarded) output as the guarded engine returns it: cut where the loop guard finds a repetition (the
  * guard only stops, so a guarded generation is a prefix of the unguarded one). `looped`: the guard stopped it.
  */
-export function guardedOutput(r: Pick<Recording, "prompt" | "output" | "text">, detokenize: (tokens: readonly number[]) => string): {text: string; tokens: number[]; looped: boolean} {
-    const rep = findRepetition(r.output, r.prompt);
+export function guardedOutput(r: Pick<Recording, "task" | "prompt" | "output" | "text">, detokenize: (tokens: readonly number[]) => string): {text: string; tokens: number[]; looped: boolean} {
+    const rep = findRepetition(r.output, r.prompt, repetitionOptions(r.task));
     return rep ? {text: detokenize(r.output.slice(0, rep.start)), tokens: r.output.slice(0, rep.start), looped: true} : {text: r.text, tokens: [...r.output], looped: false};
 }
 

@@ -2,6 +2,7 @@ import {CostCurve, FixedPolicy, type DraftPolicy} from "../core/policy";
 import {defaultPolicy} from "../engine/engine";
 import {acceptanceByPosition, acceptanceRate, draftMsPerToken, leviathanBound, speedup, tokensPerSecond, tokensPerStep, verifyMsPerStep, Stats, type StatsSnapshot} from "../core/stats";
 import type {Drafter} from "../core/drafter";
+import {repetitionOptions} from "../core/tasks";
 import type {Recording} from "./record";
 import {OraclePolicy, simulate, type ReplayTarget} from "./simulate";
 
@@ -63,14 +64,14 @@ export async function sweep(recordings: Recording[], drafters: SimDrafter[], ks:
     let done = 0;
     for (const [g, recs] of groups) {
         const [task, lang] = g.split("|");
-        const plain = await run(recs, undefined, () => new FixedPolicy(0), curvePoints);
+        const plain = await run(recs, undefined, () => new FixedPolicy(0), curvePoints, task);
         const clean = plain.each.map((s) => !s.looped);
         for (const sd of drafters) {
             const drafter = sd.make(lang);
             for (const k of ks) {
                 onProgress?.(++done, total, `${task} ${lang} ${sd.id} k=${k}`);
                 if (!drafter) continue;
-                const {total: s, each} = await run(recs, drafter, (upcoming) => k === "adaptive" ? defaultPolicy(new CostCurve(curvePoints), 8, `${task}:${lang}`) : k === "oracle" ? new OraclePolicy(new CostCurve(curvePoints), 8, () => upcoming(8)) : new FixedPolicy(k), curvePoints);
+                const {total: s, each} = await run(recs, drafter, (upcoming) => k === "adaptive" ? defaultPolicy(new CostCurve(curvePoints), 8, `${task}:${lang}`) : k === "oracle" ? new OraclePolicy(new CostCurve(curvePoints), 8, () => upcoming(8)) : new FixedPolicy(k), curvePoints, task);
                 const a = acceptanceRate(s), cost = new CostCurve(curvePoints), draft = Number.isNaN(draftMsPerToken(s)) ? 0 : draftMsPerToken(s);
                 const kk = typeof k === "number" ? k : bestK(a, cost, draft);
                 // the cost-aware policy may also decline to draft (k = 0), so its bound is never below plain decoding
@@ -93,11 +94,12 @@ export async function sweep(recordings: Recording[], drafters: SimDrafter[], ks:
  * Replays a group's recordings with one policy (it learns across inputs, as the engine's shared policy does), the
  * loop guard on (as in the engine): the merged statistics and each recording's own.
  */
-async function run(recs: Recording[], drafter: Drafter | undefined, policy: (upcoming: (k: number) => readonly number[]) => DraftPolicy, curvePoints: Record<number, number>): Promise<{total: Stats; each: (Stats & {looped: boolean})[]}> {
+async function run(recs: Recording[], drafter: Drafter | undefined, policy: (upcoming: (k: number) => readonly number[]) => DraftPolicy, curvePoints: Record<number, number>,
+    task: string): Promise<{total: Stats; each: (Stats & {looped: boolean})[]}> {
     let current: ReplayTarget | undefined;
     const p = policy((k) => current!.upcoming(k));
     const each: (Stats & {looped: boolean})[] = [];
-    for (const r of recs) each.push(await simulate(r, drafter, p, new CostCurve(curvePoints), (t) => { current = t; }, true));
+    for (const r of recs) each.push(await simulate(r, drafter, p, new CostCurve(curvePoints), (t) => { current = t; }, repetitionOptions(task)));
     return {total: merged(each), each};
 }
 

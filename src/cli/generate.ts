@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import {PolyspecError} from "../core/errors";
 import {acceptanceRate, draftMsPerToken, summary, tokensPerSecond, tokensPerStep, verifyMsPerStep} from "../core/stats";
-import {storyPrompt, translationPrompt, type PromptSpec} from "../core/tasks";
+import {repetitionOptions, storyPrompt, translationPrompt, type PromptSpec} from "../core/tasks";
 import {canonicalLanguageCode} from "../core/languages";
 import {createDrafter, DRAFTER_SPECS} from "../engine/drafters";
 import {Engine} from "../engine/engine";
@@ -41,7 +41,7 @@ export async function run(argv: string[]): Promise<void> {
     const cancel = sigintCancel();
     try {
         const drafter = await createDrafter(v.drafter ?? "none", engine.model, {ngram: v.ngram, draftModel: v["draft-model"]});
-        const r = await engine.generate(prompt, drafter, {maxTokens, k, adaptive: !v["fixed-k"], sampling, cancel, profile: `${task}:${lang ?? "any"}`,
+        const r = await engine.generate(prompt, drafter, {maxTokens, k, adaptive: !v["fixed-k"], sampling, cancel, profile: `${task}:${lang ?? "any"}`, repetition: repetitionOptions(task),
             onText: v.json ? undefined : (d) => process.stdout.write(d)});
         await drafter?.dispose?.();
         const s = r.stats;

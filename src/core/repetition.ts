@@ -11,9 +11,11 @@
  * What counts (thresholds measured on recorded outputs, tools/quality/loops.ts, docs/benchmarks.md):
  * - a run of r output tokens each equal to the token `d` positions before it (d <= maxDistance) is a repetition when
  *   r >= minTokens and r >= minRepeats * d: with minRepeats = 1 the span of length d has been written again in full,
- *   back to back (a tandem repeat), and it is long enough not to be a refrain ("row, row, row", "ha ha ha", "no, no");
- * - an echo: a run of r >= echoTokens output tokens that copies the prompt's own tail (the story opening or the
- *   text to translate), at any distance up to maxDistance.
+ *   back to back (a tandem repeat); with 0.5 also a paragraph that starts over with half of an earlier one; and the
+ *   copy is long enough not to be a refrain ("row, row, row", "ha ha ha", "no, no");
+ * - an echo: a run of output tokens, beginning within the first echoWithin output tokens, that copies the prompt's
+ *   own text (the story opening), at any distance up to maxDistance: r >= echoTokens, or r >= echoTail once the copy
+ *   has reached the prompt's end (its last sentence written out again).
  *
  * Cost: O(maxDistance) integer comparisons per token (a ring buffer and one run length per distance), independent of
  * the output's length; about a microsecond a token.
@@ -28,13 +30,20 @@ export interface RepetitionOptions {
     minRepeats: number;
     /** Fewest tokens copied from the prompt's tail that make an echo (0: echoes are not looked for). */
     echoTokens: number;
+    /** An echo begins within this many output tokens (after a preamble such as "Here is your story:"), not later. */
+    echoWithin: number;
+    /**
+     * A shorter copy is an echo too once it has copied the prompt up to its end (its last sentence written out again):
+     * at least this many tokens, ending within the prompt's last 3 tokens (a final line break or full stop may differ).
+     */
+    echoTail: number;
 }
 
 /**
  * The defaults, chosen on hand-labelled recorded outputs of the default model (tools/quality/loops.ts; labels in
  * tools/quality/loop-labels.json; precision and recall in docs/benchmarks.md).
  */
-export const DEFAULT_REPETITION: Readonly<RepetitionOptions> = Object.freeze({maxDistance: 256, minTokens: 16, minRepeats: 1, echoTokens: 12});
+export const DEFAULT_REPETITION: Readonly<RepetitionOptions> = Object.freeze({maxDistance: 256, minTokens: 20, echoTokens: 20, echoWithin: 8, echoTail: 8, minRepeats: 0.5});
 
 /** A detected repetition, in output token indexes. */
 export interface Repetition {
@@ -90,7 +99,8 @@ export class RepetitionGuard {
             const r = this.ring[this.slot(i - d)] === token ? ++this.run[d] : (this.run[d] = 0);
             if (r === 0) continue;
             const start = i - r + 1;
-            const hit = (r >= o.minTokens && r >= o.minRepeats * d) || (o.echoTokens > 0 && start - d < 0 && r >= o.echoTokens);
+            const echo = o.echoTokens > 0 && start - d < 0 && start < o.echoWithin && (r >= o.echoTokens || (r >= o.echoTail && i - d >= -3));
+            const hit = echo || (r >= o.minTokens && r >= o.minRepeats * d);
             if (hit && (!best || start < best.start)) best = {start, at: i, distance: d, echo: start - d < 0};
         }
         this.ring[this.slot(i)] = token;

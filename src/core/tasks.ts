@@ -1,4 +1,15 @@
 import {languageByCode, promptLanguageName} from "./languages";
+import type {RepetitionOptions} from "./repetition";
+
+/**
+ * The loop guard's options for a task (src/core/repetition.ts; chosen in tools/quality/loops.ts on hand-labelled
+ * outputs and human-written text). A story stops at a loop, at a paragraph that starts over, and at an echo of its
+ * opening (the defaults). A translation stops only at a span repeated in full, back to back, and is never an echo:
+ * it may carry names, numbers and code over from its source, and a source may itself repeat a line (a refrain).
+ */
+export function repetitionOptions(task: string): Partial<RepetitionOptions> {
+    return task === "translate" ? {minRepeats: 1, echoTokens: 0} : {};
+}
 
 /** A chat message; the engine renders a list of them with the model's own chat template. */
 export interface ChatMessage {

@@ -1,7 +1,7 @@
 import * as vscode from "vscode";
 import {summary, type StatsSnapshot} from "../core/stats";
 import type {Sampling} from "../core/target";
-import type {PromptSpec} from "../core/tasks";
+import {repetitionOptions, type PromptSpec} from "../core/tasks";
 import type {Drafter} from "../core/drafter";
 import type {Engine, GenerateResult} from "../engine/engine";
 import type {Job, JobGate, Priority} from "./common/jobs";
@@ -117,7 +117,7 @@ export class SessionRun {
         try {
             this.result = await this.engine.generate(prompt, this.drafter, {
                 maxTokens: o.maxTokens, k: this.s.k, adaptive: true, sampling: sampling(this.s), cancel: this.job.cancel, stopWhen: o.stopWhen,
-                profile: `${this.request.task === "inline" ? "story" : this.request.task}:${this.request.lang}`,
+                profile: `${this.request.task === "inline" ? "story" : this.request.task}:${this.request.lang}`, repetition: repetitionOptions(this.request.task),
                 onText: o.onText, onStats: (snap) => this.hooks.update(snap),
             });
         } finally {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {DEFAULT_REPETITION, findRepetition, RepetitionGuard} from "../../../src/core/repetition";
+import {repetitionOptions} from "../../../src/core/tasks";
 
 /** Distinct "words" of a few tokens each, so that nothing repeats by accident. */
 const words = (n: number, base = 1000) => Array.from({length: n}, (_, i) => base + i);
@@ -16,12 +17,24 @@ describe("loop guard (src/core/repetition.ts)", () => {
         assert.equal(r.echo, false);
     });
     it("stops a sentence written again back to back, cut where the second copy begins", () => {
-        const sentence = words(18, 2000);
+        const sentence = words(24, 2000);
         const text = [...words(6), ...sentence, ...sentence, ...sentence];
         const r = findRepetition(text)!;
-        assert.equal(r.start, 6 + 18);
-        assert.equal(r.distance, 18);
-        assert.equal(r.at, 6 + 18 + 17, "one full repeat of a long sentence is enough");
+        assert.equal(r.start, 6 + 24);
+        assert.equal(r.distance, 24);
+        assert.equal(r.at, 6 + 24 + DEFAULT_REPETITION.minTokens - 1, "stops once minTokens of the copy are written");
+        // a translation's options: only a span repeated in full counts
+        const t = findRepetition(text, [], repetitionOptions("translate"))!;
+        assert.equal(t.start, 6 + 24);
+        assert.equal(t.at, 6 + 24 + 23, "one full repeat of a long sentence");
+    });
+    it("stops a paragraph that starts over (stories), not a translation that repeats a line of its source", () => {
+        const para = words(40, 2000);
+        const text = [...para, 7, 7, ...para.slice(0, 25), ...words(10, 9000)];
+        const r = findRepetition(text, [], repetitionOptions("story"))!;
+        assert.ok(r, "half a paragraph again is a loop in a story");
+        assert.equal(r.start, 42);
+        assert.equal(findRepetition(text, [], repetitionOptions("translate")), undefined);
     });
     it("keeps refrains, short repetitions and lists", () => {
         // "row, row, row your boat", "ha ha ha ha", "no, no, no, no!"
@@ -32,8 +45,11 @@ describe("loop guard (src/core/repetition.ts)", () => {
         const list = Array.from({length: 10}, (_, i) => [50, 51, 100 + 3 * i, 101 + 3 * i, 102 + 3 * i, 52]).flat();
         assert.equal(findRepetition(list), undefined);
         // a refrain that comes back after a verse (a song's chorus) is not back to back
-        const chorus = words(12, 4000);
+        const chorus = words(16, 4000);
         assert.equal(findRepetition([...words(20, 5000), ...chorus, ...words(20, 6000), ...chorus, ...words(20, 7000), ...chorus]), undefined);
+        // a longer chorus is kept in a translation (its source has it too)
+        const long = words(30, 4000);
+        assert.equal(findRepetition([...long, ...words(30, 6000), ...long, ...words(30, 7000), ...long], [], repetitionOptions("translate")), undefined);
         // a short sentence repeated once ("Hello? Hello?")
         const call = words(6, 8000);
         assert.equal(findRepetition([...call, ...call, ...words(10, 9000)]), undefined);
@@ -45,12 +61,26 @@ describe("loop guard (src/core/repetition.ts)", () => {
         const r = findRepetition([40, 41, 42, 43, ...opening, 44], prompt)!;
         assert.ok(r?.echo, "an echo");
         assert.equal(r.start, 4, "everything before the copy is kept");
-        assert.equal(r.at, 4 + DEFAULT_REPETITION.echoTokens - 1);
+        assert.equal(r.at, 4 + 20 - 3, "found where the copy reaches the opening's last 3 tokens");
+        // a copy of echoTokens from further back in the prompt is an echo too
+        const src = words(22, 2000);
+        const far = findRepetition([40, 41, ...src, ...words(5, 600)], [...src, ...words(30, 700)])!;
+        assert.equal(far?.at, 2 + DEFAULT_REPETITION.echoTokens - 1, "a copy of echoTokens counts wherever its source is");
+        // a short opening written out again in full (up to the prompt's end) is an echo too
+        const short = [1, 2, 3, ...words(10, 500), ...words(9, 3000), 99];
+        const e = findRepetition([40, 41, ...words(9, 3000), 45, 46], short)!;
+        assert.ok(e?.echo);
+        assert.equal(e.start, 2);
+        assert.equal(e.at, 2 + DEFAULT_REPETITION.echoTail - 1, "once the copy holds echoTail tokens and reaches the prompt's last 3");
+        // but not a copy that begins late in the output (a quotation)
+        assert.equal(findRepetition([...words(12, 7000), ...opening, 44], prompt), undefined);
         // without the prompt (or with echoes off) that output is no loop
         assert.equal(findRepetition([40, 41, 42, 43, ...opening, 44]), undefined);
         assert.equal(findRepetition([40, 41, 42, 43, ...opening, 44], prompt, {echoTokens: 0}), undefined);
         // a continuation that reuses a short phrase of the opening is no echo
-        assert.equal(findRepetition([...words(8, 7000), ...opening.slice(3, 9), ...words(20, 7100)], prompt), undefined);
+        assert.equal(findRepetition([...opening.slice(3, 9), ...words(20, 7100)], prompt), undefined);
+        // and a translation is never checked for echoes (it may carry names and code over from its source)
+        assert.equal(findRepetition([40, 41, 42, 43, ...opening, 44], prompt, repetitionOptions("translate")), undefined);
     });
     it("is incremental: push reports the repetition once, at the token that completes it", () => {
         const g = new RepetitionGuard();
