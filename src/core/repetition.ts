@@ -43,7 +43,7 @@ export interface RepetitionOptions {
  * The defaults, chosen on hand-labelled recorded outputs of the default model (tools/quality/loops.ts; labels in
  * tools/quality/loop-labels.json; precision and recall in docs/benchmarks.md).
  */
-export const DEFAULT_REPETITION: Readonly<RepetitionOptions> = Object.freeze({maxDistance: 256, minTokens: 20, echoTokens: 20, echoWithin: 8, echoTail: 8, minRepeats: 0.5});
+export const DEFAULT_REPETITION: Readonly<RepetitionOptions> = Object.freeze({maxDistance: 256, minTokens: 20, echoTokens: 20, echoWithin: 24, echoTail: 8, minRepeats: 0.5});
 
 /** A detected repetition, in output token indexes. */
 export interface Repetition {
@@ -99,9 +99,18 @@ export class RepetitionGuard {
             const r = this.ring[this.slot(i - d)] === token ? ++this.run[d] : (this.run[d] = 0);
             if (r === 0) continue;
             const start = i - r + 1;
-            const echo = o.echoTokens > 0 && start - d < 0 && start < o.echoWithin && (r >= o.echoTokens || (r >= o.echoTail && i - d >= -3));
-            const hit = echo || (r >= o.minTokens && r >= o.minRepeats * d);
-            if (hit && (!best || start < best.start)) best = {start, at: i, distance: d, echo: start - d < 0};
+            // an echo: the run copies the prompt (its source begins before the output) from early in the output on
+            if (o.echoTokens > 0 && start - d < 0 && start < o.echoWithin && (r >= o.echoTokens || (r >= o.echoTail && i - d >= -3))) {
+                if (!best || start < best.start) best = {start, at: i, distance: d, echo: true};
+                continue;
+            }
+            // a loop: the part of the run that copies the output itself (a run may begin on a token that happens to
+            // equal the prompt's last one, e.g. a paragraph break)
+            const own = Math.min(r, i - d + 1);
+            if (own >= o.minTokens && own >= o.minRepeats * d) {
+                const from = i - own + 1;
+                if (!best || from < best.start) best = {start: from, at: i, distance: d, echo: false};
+            }
         }
         this.ring[this.slot(i)] = token;
         return this.found = best;

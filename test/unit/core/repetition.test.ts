@@ -73,7 +73,7 @@ describe("loop guard (src/core/repetition.ts)", () => {
         assert.equal(e.start, 2);
         assert.equal(e.at, 2 + DEFAULT_REPETITION.echoTail - 1, "once the copy holds echoTail tokens and reaches the prompt's last 3");
         // but not a copy that begins late in the output (a quotation)
-        assert.equal(findRepetition([...words(12, 7000), ...opening, 44], prompt), undefined);
+        assert.equal(findRepetition([...words(30, 7000), ...opening, 44], prompt), undefined);
         // without the prompt (or with echoes off) that output is no loop
         assert.equal(findRepetition([40, 41, 42, 43, ...opening, 44]), undefined);
         assert.equal(findRepetition([40, 41, 42, 43, ...opening, 44], prompt, {echoTokens: 0}), undefined);
