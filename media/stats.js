@@ -111,7 +111,7 @@
         const str = S;
         const head = h("tr", {}, ...[str.language, str.drafter, str.runs, str.loops, str.tokens, str.acceptance, str.tokensPerStep, str.tokensPerSecond, str.speedup, ""].map((t) => h("th", {scope: "col"}, t)));
         const body = rows.map((r) => h("tr", {"data-lang": r.lang, "data-drafter": r.drafter, class: r.chosen ? "chosen" : undefined},
-            h("td", {title: r.langLabel}, r.langLabel.replace(/ \(.*\)$/, "")),
+            h("td", {title: r.langLabel}, r.langLabel.replace(/ · .*$| \(.*\)$/, "")),
             h("td", {title: r.chosen ? str.chosen : undefined}, r.chosen ? `★ ${r.drafter}` : r.drafter),
             h("td", {"data-metric": "runs", class: "num"}, String(r.runs)),
             h("td", {"data-metric": "loops", class: "num", title: `${str.loopsHint} ${str.ofRuns.replace("{0}", String(r.loops)).replace("{1}", String(r.runs))}`}, `${pct(r.loopShare)} (${r.loops}/${r.runs})`),

@@ -91,8 +91,8 @@ export const LANGUAGES: readonly Language[] = [
     lang("eu", "Basque", "Euskara", "Latin", {wesnoth: "eu", libreoffice: "eu", ddtp: "eu"}),
     lang("et", "Estonian", "Eesti", "Latin", {wesnoth: "et", libreoffice: "et"}),
     lang("he", "Hebrew", "עברית", "Hebrew", {wesnoth: "he"}),
-    lang("sr", "Serbian (Cyrillic)", "Српски (ћирилица)", "Cyrillic", {wesnoth: "sr", ddtp: "sr"}, "Cyrl"),
-    lang("sr-Latn", "Serbian (Latin)", "Srpski (latinica)", "Latin", {wesnoth: "sr@latin"}, "Latn"),
+    lang("sr", "Serbian (Cyrillic)", "Српски, ћирилица", "Cyrillic", {wesnoth: "sr", ddtp: "sr"}, "Cyrl"),
+    lang("sr-Latn", "Serbian (Latin)", "Srpski, latinica", "Latin", {wesnoth: "sr@latin"}, "Latn"),
 ];
 
 // Not listed: languages the sources barely cover (Croatian and Romanian: under 500 segments each; Bengali, Urdu,
@@ -137,7 +137,7 @@ export function promptLanguageName(l: Language): string {
     return l.name;
 }
 
-/** "German (Deutsch)", for pickers and messages. */
+/** "German (Deutsch)", "Serbian (Latin) · Srpski, latinica", for pickers and messages. */
 export function languageLabel(l: Language): string {
-    return l.name === l.native ? l.name : `${l.name} (${l.native})`;
+    return l.name === l.native ? l.name : l.name.includes("(") ? `${l.name} · ${l.native}` : `${l.name} (${l.native})`;
 }

@@ -23,7 +23,7 @@ describe("statistics: the loop share of the user's own runs", () => {
         assert.equal(de.loopShare, loopShare(1, 3));
         const sr = rows.find((r) => r.lang === "sr-Latn")!;
         assert.equal(sr.loopShare, 0);
-        assert.equal(sr.langLabel, "Serbian (Latin) (Srpski (latinica))");
+        assert.equal(sr.langLabel, "Serbian (Latin) · Srpski, latinica");
         // persisted and read back; a store saved before the guard reads as no loops
         const back = StatsStore.fromJSON(JSON.parse(JSON.stringify(st.toJSON())));
         assert.equal(back.rows().find((r) => r.lang === "de")!.loops, 1);
