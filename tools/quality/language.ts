@@ -18,18 +18,18 @@ import {languageByCode} from "../../src/core/languages";
 import {chrF} from "../../src/core/stats";
 import {translationPrompt, type PromptSpec} from "../../src/core/tasks";
 import {cacheRoot, corpusPaths, readJsonl} from "../../src/corpus";
+import {examplePair} from "../../src/corpus/examples";
 import {Engine} from "../../src/engine/engine";
 import {DEFAULT_TARGET} from "../../src/models/registry";
 import {defaultModelPath} from "./model";
 
 interface Row { lang: string; variant: string; id: string; src: string; ref: string; text: string; tokens: number }
 
-/** The example pair for a language: the first training pair of 8..25 source words (deterministic). */
-export function examplePair(lang: string): {source: string; translation: string} {
-    const rows = readJsonl<{src: string; ref: string}>(corpusPaths(lang).train);
-    const r = rows.find((x) => { const w = x.src.split(/\s+/).length; return w >= 8 && w <= 25 && x.ref.trim() && !/[<>{}]/.test(x.src + x.ref); });
-    if (!r) throw new Error(`${lang}: no training pair of 8..25 words`);
-    return {source: r.src, translation: r.ref};
+/** The example pair for a language (src/corpus/examples.ts), or an error when its corpus is not built. */
+function examplePairOf(lang: string): {source: string; translation: string} {
+    const e = examplePair(lang);
+    if (!e) throw new Error(`${lang}: no training pair (build its corpus)`);
+    return e;
 }
 
 function prompt(variant: string, src: string, lang: string): PromptSpec | undefined {
@@ -37,7 +37,7 @@ function prompt(variant: string, src: string, lang: string): PromptSpec | undefi
     switch (variant) {
         case "plain": return translationPrompt(src, lang);
         case "insist": return translationPrompt(src, lang, {insist: true});
-        case "example": return translationPrompt(src, lang, {example: examplePair(lang)});
+        case "example": return translationPrompt(src, lang, {example: examplePairOf(lang)});
         case "old": return l.scriptTag ? {messages: [{role: "system", content: "You are a careful literary translator and writer."},
             {role: "user", content: `Translate the following text into ${l.name.replace(/ \(.*\)$/, "")}. Reply with the translation only.\n\n${src}`}]} : undefined;
         default: throw new Error(`unknown variant ${variant}`);
