@@ -2,7 +2,10 @@ import fs from "node:fs";
 import {PolyspecError} from "../core/errors";
 import {acceptanceRate, draftMsPerToken, summary, tokensPerSecond, tokensPerStep, verifyMsPerStep} from "../core/stats";
 import {repetitionOptions, storyPrompt, translationPrompt, type PromptSpec} from "../core/tasks";
-import {canonicalLanguageCode} from "../core/languages";
+import {createLanguageIdentifier, outputVerdict} from "../core/langid";
+import {canonicalLanguageCode, languageByCode} from "../core/languages";
+import {retryHints, verdictName} from "../core/wrongLanguage";
+import {examplePair} from "../corpus/examples";
 import {createDrafter, DRAFTER_SPECS} from "../engine/drafters";
 import {Engine} from "../engine/engine";
 import {DEFAULT_TARGET} from "../models/registry";
@@ -11,14 +14,16 @@ import {sigintCancel} from "./signals";
 
 const USAGE = `polyspec generate [--model M] [--drafter ${DRAFTER_SPECS}] [--ngram FILE] [--draft-model M]
   [--task raw|translate|story --lang X] [--k N] [--fixed-k] [--max-tokens N]
-  [--temperature T --top-k K --top-p P --seed S] [--threads N] [--gpu auto|cpu] [--json] (TEXT | --file F)`;
+  [--temperature T --top-k K --top-p P --seed S] [--threads N] [--gpu auto|cpu] [--no-retry] [--json] (TEXT | --file F)
+  a translation that comes out in another language or script is translated again once, with an example sentence
+  pair in the language (--no-retry: not); a generation that starts repeating itself stops there (finish "repetition").`;
 
 export async function run(argv: string[]): Promise<void> {
     const {values: v, positionals} = parse(argv, {
         model: {type: "string"}, drafter: {type: "string"}, ngram: {type: "string"}, "draft-model": {type: "string"},
         task: {type: "string"}, lang: {type: "string"}, k: {type: "string"}, "fixed-k": {type: "boolean"},
         "max-tokens": {type: "string"}, temperature: {type: "string"}, "top-k": {type: "string"}, "top-p": {type: "string"},
-        seed: {type: "string"}, threads: {type: "string"}, gpu: {type: "string"}, json: {type: "boolean"}, file: {type: "string"},
+        seed: {type: "string"}, threads: {type: "string"}, gpu: {type: "string"}, json: {type: "boolean"}, file: {type: "string"}, "no-retry": {type: "boolean"},
         help: {type: "boolean", short: "h"},
     }, USAGE);
     if (v.help) { console.log(USAGE); return; }
@@ -41,18 +46,37 @@ export async function run(argv: string[]): Promise<void> {
     const cancel = sigintCancel();
     try {
         const drafter = await createDrafter(v.drafter ?? "none", engine.model, {ngram: v.ngram, draftModel: v["draft-model"]});
-        const r = await engine.generate(prompt, drafter, {maxTokens, k, adaptive: !v["fixed-k"], sampling, cancel, profile: `${task}:${lang ?? "any"}`, repetition: repetitionOptions(task),
+        const gen = (p: PromptSpec) => engine.generate(p, drafter, {maxTokens, k, adaptive: !v["fixed-k"], sampling, cancel, profile: `${task}:${lang ?? "any"}`, repetition: repetitionOptions(task),
             onText: v.json ? undefined : (d) => process.stdout.write(d)});
+        let r = await gen(prompt);
+        // a translation in another language or script is translated again once (src/core/wrongLanguage.ts)
+        let retried: {first: string; how: string; now: string} | undefined;
+        if (task === "translate" && !v["no-retry"] && !r.cancelled && r.text.trim()) {
+            const id = createLanguageIdentifier();
+            if (id.supports(lang!)) {
+                await id.ready();
+                const first = outputVerdict(lang!, id.identify(r.text));
+                const hints = retryHints(first, examplePair(lang!));
+                if (hints) {
+                    const how = hints.example ? `an example sentence pair in ${languageByCode(lang!).name} (from its corpus)` : `an instruction to write ${languageByCode(lang!).name} only`;
+                    if (!v.json) console.error(`\npolyspec: that came out in ${verdictName(first)}, not ${languageByCode(lang!).name}; translating again with ${how}:`);
+                    r = await gen(translationPrompt(text, lang!, hints));
+                    const now = outputVerdict(lang!, id.identify(r.text));
+                    retried = {first: verdictName(first), how, now: now.kind === "ok" || now.kind === "unknown" ? languageByCode(lang!).name : verdictName(now)};
+                }
+            }
+        }
         await drafter?.dispose?.();
         const s = r.stats;
         if (v.json) {
-            console.log(JSON.stringify({text: r.text, finish: r.finish, repetition: r.repetition && {start: r.repetition.start, at: r.repetition.at, distance: r.repetition.distance, echo: r.repetition.echo},
+            console.log(JSON.stringify({text: r.text, finish: r.finish, languageRetry: retried, repetition: r.repetition && {start: r.repetition.start, at: r.repetition.at, distance: r.repetition.distance, echo: r.repetition.echo},
                 drafter: r.drafter, cancelled: r.cancelled, promptTokens: r.promptTokens, reusedPromptTokens: r.reusedPromptTokens,
                 stats: s, acceptanceRate: acceptanceRate(s), tokensPerStep: tokensPerStep(s), tokensPerSecond: tokensPerSecond(s),
                 draftMsPerToken: draftMsPerToken(s), verifyMsPerStep: verifyMsPerStep(s)}));
         } else {
             process.stdout.write("\n");
             if (r.repetition) console.error(repetitionNote(r.text, r.repetition.echo));
+            if (retried) console.error(`polyspec: the first translation was in ${retried.first}; translated again with ${retried.how}, it is in ${retried.now}.`);
             console.error(`[${r.drafter}] ${summary(s)}, ttft ${s.ttftMs?.toFixed(0) ?? "-"} ms, verify ${verifyMsPerStep(s).toFixed(1)} ms/step${r.cancelled ? " (cancelled)" : ""}`);
         }
     } finally {
