@@ -43,7 +43,7 @@ export interface RepetitionOptions {
  * The defaults, chosen on hand-labelled recorded outputs of the default model (tools/quality/loops.ts; labels in
  * tools/quality/loop-labels.json; precision and recall in docs/benchmarks.md).
  */
-export const DEFAULT_REPETITION: Readonly<RepetitionOptions> = Object.freeze({maxDistance: 256, minTokens: 20, echoTokens: 20, echoWithin: 24, echoTail: 8, minRepeats: 0.5});
+export const DEFAULT_REPETITION: Readonly<RepetitionOptions> = Object.freeze({maxDistance: 256, minTokens: 20, echoTokens: 20, echoWithin: 24, echoTail: 12, minRepeats: 0.5});
 
 /** A detected repetition, in output token indexes. */
 export interface Repetition {

@@ -13,7 +13,7 @@ import {repetitionOptions} from "../../src/core/tasks";
 import {DEFAULT_REPETITION, findRepetition, type RepetitionOptions} from "../../src/core/repetition";
 import {corpusPaths, readJsonl} from "../../src/corpus";
 import {defaultModelPath} from "./model";
-import {allRecordings, labelKey} from "./recordings";
+import {allRecordings, labelKey, PRIORS} from "./recordings";
 import {ggufDetokenizer, ggufTokenizer} from "./vocab";
 
 /** loop and echo are what the guard should stop (echo: stories only); copy and ok are not. */
@@ -68,6 +68,9 @@ async function main(): Promise<void> {
     const opt = (task: string) => v.options ? optionsFor(task, o) : {...DEFAULT_REPETITION, ...repetitionOptions(task)};
     console.log(`options ${JSON.stringify(o)}`);
     for (const task of ["translate", "story"]) console.log(line(`  ${task} ${JSON.stringify(opt(task))}`, score(opt(task), labelled.filter((r) => r.task === task))));
+    // the tuning set (the benchmark's recordings) and the test set (the priors' recordings, labelled afterwards)
+    for (const [set, pick] of [["tuning set", (r: Recording) => !PRIORS.has(labelKey(r))], ["test set", (r: Recording) => PRIORS.has(labelKey(r))]] as const)
+        for (const task of ["translate", "story"]) console.log(line(`  ${set} ${task}`, score(opt(task), labelled.filter((r) => r.task === task && pick(r)))));
     for (const r of labelled) {
         const rep = findRepetition(r.output, r.prompt, opt(r.task));
         const loop = positive(labels[labelKey(r)]);

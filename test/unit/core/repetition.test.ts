@@ -67,11 +67,13 @@ describe("loop guard (src/core/repetition.ts)", () => {
         const far = findRepetition([40, 41, ...src, ...words(5, 600)], [...src, ...words(30, 700)])!;
         assert.equal(far?.at, 2 + DEFAULT_REPETITION.echoTokens - 1, "a copy of echoTokens counts wherever its source is");
         // a short opening written out again in full (up to the prompt's end) is an echo too
-        const short = [1, 2, 3, ...words(10, 500), ...words(9, 3000), 99];
-        const e = findRepetition([40, 41, ...words(9, 3000), 45, 46], short)!;
+        const short = [1, 2, 3, ...words(10, 500), ...words(14, 3000), 99];
+        const e = findRepetition([40, 41, ...words(14, 3000), 45, 46], short)!;
         assert.ok(e?.echo);
         assert.equal(e.start, 2);
         assert.equal(e.at, 2 + DEFAULT_REPETITION.echoTail - 1, "once the copy holds echoTail tokens and reaches the prompt's last 3");
+        // the opening's last words taken up again (a name, a noun phrase) are no echo
+        assert.equal(findRepetition([40, 41, ...words(6, 3008), 45, 46, ...words(20, 8000)], short), undefined);
         // but not a copy that begins late in the output (a quotation)
         assert.equal(findRepetition([...words(30, 7000), ...opening, 44], prompt), undefined);
         // without the prompt (or with echoes off) that output is no loop
