@@ -71,7 +71,7 @@ describe("loop guard (src/core/repetition.ts)", () => {
         const e = findRepetition([40, 41, ...words(14, 3000), 45, 46], short)!;
         assert.ok(e?.echo);
         assert.equal(e.start, 2);
-        assert.equal(e.at, 2 + DEFAULT_REPETITION.echoTail - 1, "once the copy holds echoTail tokens and reaches the prompt's last 3");
+        assert.equal(e.at, 2 + 12, "once the copy holds echoTail tokens and has reached the prompt's last 3 tokens (its 13th of 14)");
         // the opening's last words taken up again (a name, a noun phrase) are no echo
         assert.equal(findRepetition([40, 41, ...words(6, 3008), 45, 46, ...words(20, 8000)], short), undefined);
         // but not a copy that begins late in the output (a quotation)
