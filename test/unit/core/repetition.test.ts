@@ -1,3 +1,5 @@
+import fs from "node:fs";
+import path from "node:path";
 import assert from "node:assert/strict";
 import {DEFAULT_REPETITION, findRepetition, RepetitionGuard} from "../../../src/core/repetition";
 import {repetitionOptions} from "../../../src/core/tasks";
@@ -98,5 +100,27 @@ describe("loop guard (src/core/repetition.ts)", () => {
         assert.ok(findRepetition([...para, ...para]));
         assert.equal(findRepetition([...para, ...para], [], {maxDistance: 32}), undefined);
         assert.throws(() => new RepetitionGuard([], {minTokens: 0}));
+    });
+});
+
+describe("loop guard on recorded outputs of the default model (test/fixtures/loops)", () => {
+    type Fixture = {key: string; label: "loop" | "echo" | "ok" | "copy"; task: string; prompt: number[]; output: number[]; text: string};
+    const fixtures: Fixture[] = JSON.parse(fs.readFileSync(path.join(__dirname, "../../fixtures/loops/recorded.json"), "utf8")).outputs;
+    it("stops the hand-labelled loops and echoes, and leaves the others alone", () => {
+        assert.ok(fixtures.length >= 12);
+        for (const f of fixtures) {
+            const r = findRepetition(f.output, f.prompt, repetitionOptions(f.task));
+            const stop = f.label === "loop" || f.label === "echo";
+            assert.equal(!!r, stop, `${f.key} (${f.label}): ${f.text.slice(0, 80)}`);
+            if (!r) continue;
+            if (f.label === "echo") assert.ok(r.echo, `${f.key}: found as an echo`); // (a loop may begin with one)
+            // what is kept holds no repetition the guard would stop, and the stop came long before the token limit
+            assert.equal(findRepetition(f.output.slice(0, r.start), f.prompt, repetitionOptions(f.task)), undefined, f.key);
+            assert.ok(r.at < f.output.length, f.key);
+        }
+        // the recorded loops are what issue 18 reports: e.g. the Russian story that is "Вот ваша история:" over and over
+        const story = fixtures.find((f) => f.key === "story|ru|prompt-eca67e7ba113|64")!;
+        const r = findRepetition(story.output, story.prompt, repetitionOptions("story"))!;
+        assert.ok(r.at < 40, `stopped after ${r.at + 1} of ${story.output.length} tokens`);
     });
 });
