@@ -10,6 +10,7 @@ import {createDrafter, DRAFTER_SPECS} from "../engine/drafters";
 import {Engine} from "../engine/engine";
 import {DEFAULT_TARGET} from "../models/registry";
 import {intFlag, numFlag, parse} from "./args";
+import {repetitionNote} from "./notes";
 import {sigintCancel} from "./signals";
 
 const USAGE = `polyspec generate [--model M] [--drafter ${DRAFTER_SPECS}] [--ngram FILE] [--draft-model M]
@@ -83,13 +84,4 @@ export async function run(argv: string[]): Promise<void> {
         cancel.dispose();
         await engine.dispose();
     }
-}
-
-/**
- * What the CLI says when the loop guard ended a generation: the streamed text ran into the repetition, the result
- * (--json, and what the editor writes) keeps the text before it.
- */
-export function repetitionNote(kept: string, echo: boolean): string {
-    const tail = kept.trim() ? `"…${[...kept.trimEnd()].slice(-40).join("").replace(/\n/g, "⏎")}"` : "nothing (the output was all repetition)";
-    return `polyspec: stopped: the model started repeating ${echo ? "the text it was given" : "itself"}. The result is the text before the repetition, up to ${tail}; what was printed after it is not part of the result.`;
 }
