@@ -44,7 +44,7 @@ export async function liveStage(run: BenchRun, bd: BenchDrafters, sims: SimResul
     bar.done(`${records.length} live runs (greedy)`);
     // sampling at one temperature: plain decoding, context lookup, the cascade and the input-lookup peer
     if (o.temperature > 0) {
-        const sampled = runners.filter((r) => ["none", "lookup", "cascade", "nlc-input-lookup"].includes(r.id));
+        const sampled = runners.filter((r) => ["none", "lookup", "cascade", "nlc-plain", "nlc-input-lookup"].includes(r.id));
         const sbar = ui.progress("live", 1, " runs");
         records.push(...await runLive(cases, sampled, {reps: o.reps, maxTokens: o.maxTokens, baseline: "none", cancel: run.cancel, mustMatch: () => false, temperature: o.temperature,
             onProgress: (d, t, n) => sbar.update(d, t, n)}));
@@ -86,7 +86,7 @@ function nonLooping(c: CellSummary, clean: CellSummary | undefined, plain: RunRe
 /**
  * The live runners: plain decoding, lookup and the n-gram table at the best fixed k the simulation found for each
  * task and language, the cost-aware cascade (the product default), the draft model at k = 2, and node-llama-cpp's
- * own predictors (the peers). `kFor` records the k each fixed runner used per cell.
+ * own loop, plain and with its predictors (the peers). `kFor` records the k each fixed runner used per cell.
  */
 async function liveRunners(run: BenchRun, bd: BenchDrafters, sims: SimResult[]): Promise<{runners: Runner[]; kFor: Map<string, number>}> {
     const {engine, o} = run;
@@ -123,7 +123,7 @@ async function liveRunners(run: BenchRun, bd: BenchDrafters, sims: SimResult[]):
         runners.push(new EngineRunner("draft-model k=2", engine, () => dm, async () => new FixedPolicy(2)));
         if (o.peers) runners.push(await PeerRunner.draftSequence(engine, DEFAULT_DRAFT));
     }
-    if (o.peers) runners.push(await PeerRunner.inputLookup(engine));
+    if (o.peers) runners.push(await PeerRunner.plain(engine), await PeerRunner.inputLookup(engine));
     return {runners, kFor};
 }
 

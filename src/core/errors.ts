@@ -25,3 +25,18 @@ export interface Cancel {
 export function throwIfCancelled(cancel: Cancel | undefined): void {
     if (cancel?.cancelled) throw new CancelledError();
 }
+
+/** A Cancel that can be fired, with listeners (the editor's jobs, the fault harnesses). */
+export class CancelSource implements Cancel {
+    private flag = false;
+    private listeners: (() => void)[] = [];
+    get cancelled(): boolean { return this.flag; }
+    cancel(): void {
+        if (this.flag) return;
+        this.flag = true;
+        for (const l of this.listeners.splice(0)) l();
+    }
+    onCancel(l: () => void): void {
+        if (this.flag) l(); else this.listeners.push(l);
+    }
+}

@@ -129,12 +129,6 @@ export const tokensPerSecond = (s: S): number => s.decodeMs > 0 ? s.tokens / (s.
  * time so far is its drafting plus verification time.
  */
 export const tokensPerSecondSoFar = (s: S): number => tokensPerSecond(s.decodeMs > 0 ? s : {...s, decodeMs: s.draftMs + s.verifyMs});
-/**
- * Decode time of a loop that cannot be timed from its first step (node-llama-cpp's own loop evaluates the prompt
- * and the first token in one call): the time from the first token to the last, over n - 1 steps, scaled to n.
- */
-export const decodeMsFromFirstToken = (firstTokenAt: number, endAt: number, tokens: number): number =>
-    tokens > 1 ? (endAt - firstTokenAt) * tokens / (tokens - 1) : NaN;
 /** Speed-up = tokens/s with speculation / tokens/s of plain decoding of the same model in the same process. */
 export const speedup = (s: S, baseline: S): number => tokensPerSecond(s) / tokensPerSecond(baseline);
 

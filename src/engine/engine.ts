@@ -166,13 +166,13 @@ export class Engine {
         const maxTokens = Math.min(o.maxTokens ?? 512, room);
         const k = o.k ?? 8;
         const policy = o.policy ?? (o.adaptive === false ? new FixedPolicy(k) : await this.policy(k, o.profile));
-        const reused = await this.target.prepare(tokens.slice(0, -1));
         const stats = new Stats();
         const streamer = new TextStreamer((t) => this.model.detokenize(t));
-        let cancelled = false;
+        let cancelled = false, reused = 0;
         const out: number[] = [];
         let end: Pick<GenerateResult, "finish" | "stopToken" | "repetition"> & {tokens?: number[]} = {finish: "cancelled"};
         try {
+            reused = await this.target.prepare(tokens.slice(0, -1), o.cancel);
             end = await speculate(this.target, drafter, tokens, {
                 maxTokens, sampling: o.sampling, policy, cancel: o.cancel, nonEmpty: o.nonEmpty ?? true,
                 guard: o.repetition === false ? undefined : new RepetitionGuard(tokens, o.repetition),

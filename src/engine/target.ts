@@ -1,5 +1,9 @@
 import type * as NLC from "node-llama-cpp";
+import {throwIfCancelled, type Cancel} from "../core/errors";
 import type {PositionResult, Restriction, Target, VerifyOptions} from "../core/target";
+
+/** Prompt tokens evaluated per call while preparing (a cancel waits for at most one such chunk). */
+const PREPARE_CHUNK = 256;
 import type {LoadedModel} from "./model";
 
 /**
@@ -26,14 +30,19 @@ export class LlamaTarget implements Target {
 
     /**
      * Makes the KV cache hold exactly `prefix`, reusing the longest common prefix already evaluated (the chat
-     * template and system text of the previous request) and evaluating only the rest. Returns the reused count.
+     * template and system text of the previous request) and evaluating only the rest, in chunks of PREPARE_CHUNK
+     * tokens so that a cancel takes effect within one chunk (the cache then holds a prefix of `prefix`, which the
+     * next request reuses or erases). Returns the reused count.
      */
-    async prepare(prefix: readonly number[]): Promise<number> {
+    async prepare(prefix: readonly number[], cancel?: Cancel): Promise<number> {
         const have = this.seq.contextTokens;
         let common = 0;
         while (common < have.length && common < prefix.length && have[common] === prefix[common]) common++;
         if (common < have.length) await this.seq.eraseContextTokenRanges([{start: common, end: have.length}]);
-        if (common < prefix.length) await this.seq.evaluateWithoutGeneratingNewTokens(prefix.slice(common) as NLC.Token[]);
+        for (let at = common; at < prefix.length; at += PREPARE_CHUNK) {
+            throwIfCancelled(cancel);
+            await this.seq.evaluateWithoutGeneratingNewTokens(prefix.slice(at, at + PREPARE_CHUNK) as NLC.Token[]);
+        }
         return common;
     }
 

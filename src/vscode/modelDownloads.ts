@@ -1,7 +1,6 @@
 import * as vscode from "vscode";
-import {CancelledError} from "../core/errors";
+import {CancelledError, CancelSource} from "../core/errors";
 import {fetchModel, findModel, isFetched} from "../models";
-import {CancelSource} from "./common/jobs";
 import {errorMessage, type Log} from "./log";
 import type {StatusBar} from "./statusBar";
 

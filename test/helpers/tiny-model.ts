@@ -8,7 +8,11 @@ import os from "node:os";
 import path from "node:path";
 import {bytesToUnicode, T, writeGguf, type KV, type Tensor} from "./gguf";
 
-export interface TinyOptions { mode: "random" | "cycle"; seed?: number; cycle?: string; sharpness?: number; eos?: boolean }
+export interface TinyOptions {
+    mode: "random" | "cycle"; seed?: number; cycle?: string; sharpness?: number; eos?: boolean;
+    /** cycle mode: after this character the model's choice is the end-of-sequence token instead of the next character */
+    eosAfter?: string;
+}
 
 export function makeTinyModel(file: string, o: TinyOptions): string {
     let seed = (o.seed ?? 1) >>> 0 || 1;
@@ -32,6 +36,7 @@ export function makeTinyModel(file: string, o: TinyOptions): string {
         const chars = o.cycle ?? "abcdefghijklmnopqrstuvwxyz ";
         const succ = new Map<number, number>();
         for (let i = 0; i < chars.length; i++) succ.set(byteTok.get(chars.charCodeAt(i))!, byteTok.get(chars.charCodeAt((i + 1) % chars.length))!);
+        if (o.eosAfter) succ.set(byteTok.get(o.eosAfter.charCodeAt(0))!, eos);
         output = new Float32Array(nEmbd * nVocab);
         const sharp = o.sharpness ?? 0.15;
         for (let i = 0; i < nVocab; i++) {

@@ -1,4 +1,4 @@
-import type {Cancel} from "../../core/errors";
+import {CancelSource} from "../../core/errors";
 
 /**
  * One job at a time on the engine (it runs one generation at a time). Pure: no vscode.
@@ -9,20 +9,6 @@ import type {Cancel} from "../../core/errors";
  *    a suggestion never interrupts a command (it is refused).
  */
 export type Priority = "command" | "inline";
-
-export class CancelSource implements Cancel {
-    private flag = false;
-    private listeners: (() => void)[] = [];
-    get cancelled(): boolean { return this.flag; }
-    cancel(): void {
-        if (this.flag) return;
-        this.flag = true;
-        for (const l of this.listeners.splice(0)) l();
-    }
-    onCancel(l: () => void): void {
-        if (this.flag) l(); else this.listeners.push(l);
-    }
-}
 
 export interface Job {
     readonly label: string;

@@ -4,6 +4,7 @@ import {CostAwarePolicy, CostCurve, FixedPolicy} from "../../../src/core/policy"
 import {mixSeed, mulberry32, sampleFrom} from "../../../src/core/rng";
 import {acceptanceByPosition, acceptanceRate, expectedTokensPerStep, leviathanBound, Stats, tokensPerSecond, tokensPerStep, batchCosts} from "../../../src/core/stats";
 import {TextStreamer} from "../../../src/core/stream";
+import {speculate} from "../../../src/core/speculate";
 import type {Drafter, Proposal} from "../../../src/core/drafter";
 import {CascadeDrafter} from "../../../src/drafters/cascade";
 import {LookupDrafter} from "../../../src/drafters/lookup";
@@ -224,5 +225,33 @@ describe("chrF", () => {
         const h = ["Der alte Mann sah den Hund.", "Wähle die Zellen aus, die du kopieren willst.", "你好世界，今天很好"];
         const r = ["Der alte Mann sieht den Hund.", "Wählen Sie die Zellen, die Sie kopieren möchten.", "你好朋友，今天天气很好"];
         assert.ok(Math.abs(chrF(h, r) - 50.7242) < 0.01, String(chrF(h, r)));
+    });
+});
+
+describe("speculative loop: the nonEmpty rule", () => {
+    it("rules out stop tokens while the output is blank, and blank tokens once it holds a line break", async () => {
+        // tokens: 0 = stop, 1 = "\n", 2 = " ", 3 = "x"; the target's choices follow `script`
+        const text: Record<number, string> = {0: "", 1: "\n", 2: " ", 3: "x"};
+        const script = [1, 2, 3, 3, 0];
+        const seen: (readonly (string | undefined)[] | undefined)[] = [];
+        let pos = 0;
+        const target = {
+            stopTokens: new Set([0]),
+            detokenize: (t: readonly number[]) => t.map((x) => text[x]).join(""),
+            verify: async (tokens: readonly number[], o: {restrict?: readonly (string | undefined)[]}) => {
+                seen.push(o.restrict);
+                const r = tokens.map((_, i) => ({token: script[pos + i]}));
+                pos += tokens.length;
+                return r;
+            },
+            rollback: async (n: number) => { pos -= n; },
+        };
+        // a drafter that proposes the script itself: one batch holds the blank prefix and the first visible token
+        const d: Drafter = {name: "s", expensive: false, observe() {}, reset() {}, describe: () => "s", propose: (ctx, k) => ({tokens: script.slice(ctx.length - 1, ctx.length - 1 + k)})};
+        const r = await speculate(target, d, [9], {maxTokens: 10, policy: new FixedPolicy(4), nonEmpty: true}, new Stats());
+        assert.deepEqual(r.tokens, [1, 2, 3, 3]);
+        // first batch [9, 1, 2, 3, 3]: before position 0 nothing ("stop"), before 1 "\n" ("blank"), before 2 "\n " ("blank"), then visible
+        assert.deepEqual(seen[0], ["stop", "blank", "blank"]);
+        assert.equal(seen[1], undefined, "once the output is visible the rule is off");
     });
 });
