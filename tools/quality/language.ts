@@ -4,6 +4,7 @@
 //   old      sr/zh only: the prompt before scripts were named ("Serbian")
 //   insist   the instruction also names the language in itself and asks for nothing but it
 //   example  a sentence pair in the language from the corpus training pairs, as an earlier exchange
+//   both     the example and the insisting instruction
 //   retry    derived, no generation of its own: plain, and where the output check finds another language (or script),
 //            the example prompt's output for the same segment (what the editor does on a wrong-language result)
 // Outputs are cached (<cache>/bench/language-<sha12>.jsonl), so a run resumes where the last stopped.
@@ -38,6 +39,7 @@ function prompt(variant: string, src: string, lang: string): PromptSpec | undefi
         case "plain": return translationPrompt(src, lang);
         case "insist": return translationPrompt(src, lang, {insist: true});
         case "example": return translationPrompt(src, lang, {example: examplePairOf(lang)});
+        case "both": return translationPrompt(src, lang, {example: examplePairOf(lang), insist: true});
         case "old": return l.scriptTag ? {messages: [{role: "system", content: "You are a careful literary translator and writer."},
             {role: "user", content: `Translate the following text into ${l.name.replace(/ \(.*\)$/, "")}. Reply with the translation only.\n\n${src}`}]} : undefined;
         default: throw new Error(`unknown variant ${variant}`);
@@ -84,13 +86,15 @@ async function main(): Promise<void> {
             console.log(`${lang.padEnd(6)}${variant.padEnd(10)}${`${c("ok")}/${known}`.padEnd(21)}${String(c("script")).padEnd(15)}${String(c("language")).padEnd(17)}${String(c("unknown")).padEnd(10)}${chrF(rs.map((r) => r.text), rs.map((r) => r.ref)).toFixed(1)}`);
         };
         for (const variant of variants) show(variant, rows(variant));
-        // retry: plain where the check passes (or cannot tell), else the example prompt's output
-        const plain = rows("plain"), example = new Map(rows("example").map((r) => [r.id, r]));
-        if (plain.length && plain.every((r) => example.has(r.id))) {
-            const retried = plain.map((r) => ["script", "language"].includes(verdict(r)) ? example.get(r.id)! : r);
-            show("retry", retried);
-            console.log(`${"".padEnd(16)}(retries: ${plain.filter((r) => ["script", "language"].includes(verdict(r))).length} of ${plain.length})`);
+        // retry: plain where the check passes (or cannot tell), else that variant's output for the same segment
+        const plain = rows("plain");
+        for (const variant of variants.filter((x) => x !== "plain" && x !== "old")) {
+            const other = new Map(rows(variant).map((r) => [r.id, r]));
+            if (!plain.length || !plain.every((r) => other.has(r.id))) continue;
+            const retried = plain.map((r) => ["script", "language"].includes(verdict(r)) ? other.get(r.id)! : r);
+            show(`retry:${variant}`.slice(0, 9), retried);
         }
+        if (plain.length) console.log(`${"".padEnd(16)}(plain needs a retry on ${plain.filter((r) => ["script", "language"].includes(verdict(r))).length} of ${plain.length})`);
     }
 }
 
