@@ -13,7 +13,7 @@ import {repetitionOptions} from "../../src/core/tasks";
 import {DEFAULT_REPETITION, findRepetition, type RepetitionOptions} from "../../src/core/repetition";
 import {corpusPaths, readJsonl} from "../../src/corpus";
 import {defaultModelPath} from "./model";
-import {allRecordings, labelKey, PRIORS} from "./recordings";
+import {allRecordings, labelKey} from "./recordings";
 import {ggufDetokenizer, ggufTokenizer} from "./vocab";
 
 /** loop and echo are what the guard should stop (echo: stories only); copy and ok are not. */
@@ -34,7 +34,9 @@ async function main(): Promise<void> {
         console.log(`${recs.length} outputs -> ${v.dump}`);
         return;
     }
-    const labels: Record<string, Label> = JSON.parse(fs.readFileSync(v.labels ?? path.join(import.meta.dirname, "loop-labels.json"), "utf8")).labels;
+    const file = JSON.parse(fs.readFileSync(v.labels ?? path.join(import.meta.dirname, "loop-labels.json"), "utf8"));
+    const labels: Record<string, Label> = file.labels;
+    const tuning = new Set<string>(file.tuning ?? []);
     const labelled = recs.filter((r) => labels[labelKey(r)]);
     const count = (l: Label) => labelled.filter((r) => labels[labelKey(r)] === l).length;
     console.log(`${recs.length} recorded outputs, ${labelled.length} labelled: ${count("loop")} loops, ${count("echo")} echoes, ${count("copy")} copies, ${count("ok")} ok`);
@@ -69,7 +71,7 @@ async function main(): Promise<void> {
     console.log(`options ${JSON.stringify(o)}`);
     for (const task of ["translate", "story"]) console.log(line(`  ${task} ${JSON.stringify(opt(task))}`, score(opt(task), labelled.filter((r) => r.task === task))));
     // the tuning set (the benchmark's recordings) and the test set (the priors' recordings, labelled afterwards)
-    for (const [set, pick] of [["tuning set", (r: Recording) => !PRIORS.has(labelKey(r))], ["test set", (r: Recording) => PRIORS.has(labelKey(r))]] as const)
+    for (const [set, pick] of [["tuning set", (r: Recording) => tuning.has(labelKey(r))], ["test set", (r: Recording) => !tuning.has(labelKey(r))]] as const)
         for (const task of ["translate", "story"]) console.log(line(`  ${set} ${task}`, score(opt(task), labelled.filter((r) => r.task === task && pick(r)))));
     for (const r of labelled) {
         const rep = findRepetition(r.output, r.prompt, opt(r.task));
