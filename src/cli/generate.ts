@@ -5,7 +5,6 @@ import {repetitionOptions, storyPrompt, translationPrompt, type PromptSpec} from
 import {createLanguageIdentifier, outputVerdict} from "../core/langid";
 import {canonicalLanguageCode, languageByCode} from "../core/languages";
 import {retryHints, verdictName} from "../core/wrongLanguage";
-import {examplePair} from "../corpus/examples";
 import {createDrafter, DRAFTER_SPECS} from "../engine/drafters";
 import {Engine} from "../engine/engine";
 import {DEFAULT_TARGET} from "../models/registry";
@@ -16,8 +15,8 @@ import {sigintCancel} from "./signals";
 const USAGE = `polyspec generate [--model M] [--drafter ${DRAFTER_SPECS}] [--ngram FILE] [--draft-model M]
   [--task raw|translate|story --lang X] [--k N] [--fixed-k] [--max-tokens N]
   [--temperature T --top-k K --top-p P --seed S] [--threads N] [--gpu auto|cpu] [--no-retry] [--json] (TEXT | --file F)
-  a translation that comes out in another language or script is translated again once, with an example sentence
-  pair in the language (--no-retry: not); a generation that starts repeating itself stops there (finish "repetition").`;
+  a translation that comes out in another language or script is translated again once, with an instruction to write
+  that language only (--no-retry: not); a generation that starts repeating itself stops there (finish "repetition").`;
 
 export async function run(argv: string[]): Promise<void> {
     const {values: v, positionals} = parse(argv, {
@@ -57,9 +56,9 @@ export async function run(argv: string[]): Promise<void> {
             if (id.supports(lang!)) {
                 await id.ready();
                 const first = outputVerdict(lang!, id.identify(r.text));
-                const hints = retryHints(first, examplePair(lang!));
+                const hints = retryHints(first);
                 if (hints) {
-                    const how = hints.example ? `an example sentence pair in ${languageByCode(lang!).name} (from its corpus)` : `an instruction to write ${languageByCode(lang!).name} only`;
+                    const how = `an instruction to write ${languageByCode(lang!).name} only`;
                     if (!v.json) console.error(`\npolyspec: that came out in ${verdictName(first)}, not ${languageByCode(lang!).name}; translating again with ${how}:`);
                     r = await gen(translationPrompt(text, lang!, hints));
                     const now = outputVerdict(lang!, id.identify(r.text));

@@ -2,7 +2,6 @@ import * as vscode from "vscode";
 import {languageByCode, isLanguageCode} from "../core/languages";
 import {translationPrompt, type LanguageHints} from "../core/tasks";
 import {retryHints} from "../core/wrongLanguage";
-import {examplePair} from "../corpus/examples";
 import {generateIntoEditor, refuseIfBusy, type EditorDeps, type EditorGeneration} from "./generation";
 import {dropBrokenTail, languagePickItems, pushRecent, translationBudget} from "./common/text";
 
@@ -69,12 +68,12 @@ export async function translateSelection(d: EditorDeps & {memento: vscode.Mement
             emptyMessage: vscode.l10n.t("Polyspec: the model returned no translation into {0}. Try again, a shorter selection, or another model.", name),
         };
     };
-    // output in another language or script: translated again once, with an example sentence pair in the language
-    // (src/core/wrongLanguage.ts), into what was written
+    // output in another language or script: translated again once, into what was written, with the instruction
+    // naming the language in itself (src/core/wrongLanguage.ts)
     const retry = (v: Parameters<typeof retryHints>[0]) => {
-        const hints = retryHints(v, examplePair(lang));
+        const hints = retryHints(v);
         if (!hints) return undefined;
-        const how = hints.example ? vscode.l10n.t("an example sentence pair in {0}", name) : vscode.l10n.t("an instruction to write {0} only", name);
+        const how = vscode.l10n.t("an instruction to write {0} only", name);
         return {generation: generation(hints, vscode.l10n.t("Polyspec: translating into {0} again, with {1}", name, how)), how};
     };
     await generateIntoEditor(d, {...generation({}, vscode.l10n.t("Polyspec: translating into {0}", name)), retry});
