@@ -4,6 +4,7 @@ import {canonicalLanguageCode, isLanguageCode, LANGUAGES, languageByCode, script
 import {scriptOf} from "../../../src/core/scripts";
 import {outputScriptRate} from "../../../src/core/stats";
 import {storyPrompt, translationPrompt} from "../../../src/core/tasks";
+import {retryHints, verdictName} from "../../../src/core/wrongLanguage";
 import {validateDrafters} from "../../../src/vscode/common/settingsModel";
 
 // Wesnoth's own translations of one line in each script (zh_CN / zh_TW, sr / sr@latin)
@@ -84,5 +85,16 @@ describe("output check with scripts (eld + script)", () => {
         assert.deepEqual(outputVerdict("sk", id.identify("ok 123")), {kind: "unknown"});
         assert.deepEqual(outputVerdict("sk", undefined), {kind: "unknown"});
         assert.deepEqual(outputVerdict("sk", {code: "cs", reliable: false}), {kind: "unknown"}, "an unreliable guess is no verdict");
+    });
+});
+
+describe("wrong language: what a translation in another language or script gets", () => {
+    it("is translated again, insisting on the language; an output in the language (or one the check cannot tell) is not", () => {
+        assert.deepEqual(retryHints({kind: "language", got: "cs"}), {insist: true});
+        assert.deepEqual(retryHints({kind: "script", want: "Cyrl", got: "Latn"}), {insist: true});
+        assert.equal(retryHints({kind: "ok"}), undefined);
+        assert.equal(retryHints({kind: "unknown"}), undefined);
+        assert.equal(verdictName({kind: "language", got: "cs"}), "Czech");
+        assert.equal(verdictName({kind: "script", want: "Cyrl", got: "Latn"}), "Latin script");
     });
 });
