@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import {throwIfCancelled, type Cancel} from "../core/errors";
 import type {Engine} from "../engine/engine";
-import {findRepetition} from "../core/repetition";
+import {findRepetition, sentenceCut} from "../core/repetition";
 import {repetitionOptions} from "../core/tasks";
 import {median} from "../core/stats";
 import {measure} from "../engine/costs";
@@ -61,7 +61,9 @@ export async function recordOutputs(engine: Engine, cases: BenchCase[], o: {file
  */
 export function guardedOutput(r: Pick<Recording, "task" | "prompt" | "output" | "text">, detokenize: (tokens: readonly number[]) => string): {text: string; tokens: number[]; looped: boolean} {
     const rep = findRepetition(r.output, r.prompt, repetitionOptions(r.task));
-    return rep ? {text: detokenize(r.output.slice(0, rep.start)), tokens: r.output.slice(0, rep.start), looped: true} : {text: r.text, tokens: [...r.output], looped: false};
+    if (!rep) return {text: r.text, tokens: [...r.output], looped: false};
+    const start = sentenceCut(r.output.slice(0, rep.at + 1), rep, detokenize); // as the engine cuts
+    return {text: detokenize(r.output.slice(0, start)), tokens: r.output.slice(0, start), looped: true};
 }
 
 export function readRecordings(file: string): Recording[] {

@@ -129,3 +129,20 @@ export function findRepetition(output: readonly number[], prompt: readonly numbe
     }
     return undefined;
 }
+
+/** A sentence ends here: a full stop, question or exclamation mark (any script), closing quotes, or a line break. */
+const SENTENCE_END = /(?:[.!?…。！？؟।]["'»”’)\]]*|\n)\s*$/u;
+
+/**
+ * Where to cut an output that the guard stopped, so that the kept text ends a sentence: the last sentence end
+ * inside the repetition's first copy (the tokens [start - distance, start)), else the repetition's start. A loop of
+ * " auf die Probe. Sie ist" found after "Meine Geduld ist nicht" keeps "Meine Geduld ist nicht auf die Probe." rather
+ * than "... Probe. Sie ist". Deterministic in the tokens, so plain and speculative decoding keep the same text.
+ */
+export function sentenceCut(output: readonly number[], r: Repetition, detokenize: (tokens: readonly number[]) => string): number {
+    if (r.echo) return r.start;
+    for (let p = r.start; p > Math.max(0, r.start - r.distance); p--) {
+        if (SENTENCE_END.test(detokenize(output.slice(Math.max(0, p - 8), p)))) return p;
+    }
+    return r.start;
+}

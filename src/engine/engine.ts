@@ -2,7 +2,7 @@ import type * as NLC from "node-llama-cpp";
 import {CancelledError, PolyspecError, type Cancel} from "../core/errors";
 import {CostAwarePolicy, FixedPolicy, type AcceptancePriors, type CostCurve, type DraftPolicy} from "../core/policy";
 import shipped from "../core/priors.json";
-import {RepetitionGuard, type Repetition, type RepetitionOptions} from "../core/repetition";
+import {RepetitionGuard, sentenceCut, type Repetition, type RepetitionOptions} from "../core/repetition";
 import {speculate} from "../core/speculate";
 import {Stats, type StatsSnapshot} from "../core/stats";
 import {TextStreamer} from "../core/stream";
@@ -191,7 +191,12 @@ export class Engine {
         }
         const tail = streamer.flush();
         if (tail) o.onText?.(tail);
-        // a repetition was streamed up to the token that completed it; the result keeps the text before it
+        // a repetition was streamed up to the token that completed it; the result keeps the text before it, to the
+        // last sentence end in its first copy
+        if (end.repetition) {
+            const start = sentenceCut(out, end.repetition, (t) => this.model.detokenize(t));
+            end = {...end, tokens: out.slice(0, start), repetition: {...end.repetition, start, cut: out.slice(start)}};
+        }
         const kept = end.repetition ? end.tokens! : out;
         return {text: end.repetition ? this.model.detokenize(kept) : streamer.text, tokens: kept, promptTokens: tokens.length, reusedPromptTokens: reused, stats: stats.snapshot(), cancelled,
             finish: end.finish, stopToken: end.stopToken, repetition: end.repetition, drafter: drafter?.name ?? "none"};

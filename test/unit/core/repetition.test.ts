@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import assert from "node:assert/strict";
-import {DEFAULT_REPETITION, findRepetition, RepetitionGuard} from "../../../src/core/repetition";
+import {DEFAULT_REPETITION, findRepetition, RepetitionGuard, sentenceCut} from "../../../src/core/repetition";
 import {repetitionOptions} from "../../../src/core/tasks";
 
 /** Distinct "words" of a few tokens each, so that nothing repeats by accident. */
@@ -100,6 +100,22 @@ describe("loop guard (src/core/repetition.ts)", () => {
         assert.ok(findRepetition([...para, ...para]));
         assert.equal(findRepetition([...para, ...para], [], {maxDistance: 32}), undefined);
         assert.throws(() => new RepetitionGuard([], {minTokens: 0}));
+    });
+});
+
+describe("loop guard: the kept text ends a sentence", () => {
+    const vocab = ["", "Meine", " Geduld", " ist", " nicht", " auf", " die", " Probe", ".", " Sie"];
+    const detok = (t: readonly number[]) => t.map((x) => vocab[x]).join("");
+    it("cuts at the last sentence end inside the loop's first copy", () => {
+        // "Meine Geduld ist nicht auf die Probe. Sie ist auf die Probe. Sie ist auf die Probe. Sie ist ..."
+        const out = [1, 2, 3, 4, ...Array.from({length: 8}, () => [5, 6, 7, 8, 9, 3]).flat()];
+        const r = findRepetition(out, [], {minTokens: 12})!;
+        assert.equal(r.distance, 6);
+        assert.equal(detok(out.slice(0, r.start)), "Meine Geduld ist nicht auf die Probe. Sie ist", "the loop begins mid-sentence");
+        assert.equal(detok(out.slice(0, sentenceCut(out, r, detok))), "Meine Geduld ist nicht auf die Probe.");
+        // no sentence end inside the first copy: the repetition's start; an echo: its start
+        assert.equal(sentenceCut([1, 2, 3, 4, 5, 6], {start: 4, at: 5, distance: 2, echo: false}, detok), 4);
+        assert.equal(sentenceCut(out, {...r, echo: true}, detok), r.start);
     });
 });
 
