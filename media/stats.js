@@ -109,11 +109,12 @@
     function table(rows) {
         if (!S) return h("div");
         const str = S;
-        const head = h("tr", {}, ...[str.language, str.drafter, str.runs, str.tokens, str.acceptance, str.tokensPerStep, str.tokensPerSecond, str.speedup, ""].map((t) => h("th", {scope: "col"}, t)));
+        const head = h("tr", {}, ...[str.language, str.drafter, str.runs, str.loops, str.tokens, str.acceptance, str.tokensPerStep, str.tokensPerSecond, str.speedup, ""].map((t) => h("th", {scope: "col"}, t)));
         const body = rows.map((r) => h("tr", {"data-lang": r.lang, "data-drafter": r.drafter, class: r.chosen ? "chosen" : undefined},
-            h("td", {title: r.langLabel}, r.langLabel.replace(/ \(.*\)$/, "")),
+            h("td", {title: r.langLabel}, r.langLabel.replace(/ · .*$| \(.*\)$/, "")),
             h("td", {title: r.chosen ? str.chosen : undefined}, r.chosen ? `★ ${r.drafter}` : r.drafter),
             h("td", {"data-metric": "runs", class: "num"}, String(r.runs)),
+            h("td", {"data-metric": "loops", class: "num", title: `${str.loopsHint} ${str.ofRuns.replace("{0}", String(r.loops)).replace("{1}", String(r.runs))}`}, `${pct(r.loopShare)} (${r.loops}/${r.runs})`),
             h("td", {"data-metric": "tokens", class: "num"}, String(r.tokens)),
             h("td", {"data-metric": "acceptanceRate", class: "num"}, r.drafted > 0 ? `${pct(r.acceptanceRate)} ${str.ofDrafts.replace("{0}", String(r.drafted))}` : "–"),
             h("td", {"data-metric": "tokensPerStep", class: "num"}, fmt(r.tokensPerStep, 2)),

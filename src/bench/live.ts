@@ -17,6 +17,8 @@ export interface RunRecord {
     tokens: number[];
     /** The stop token that ended the output, when the runner reports it (replay needs it: that step verified it). */
     stopToken?: number;
+    /** The loop guard ended the run (our runners). */
+    looped?: boolean;
     /** Token-identical to the baseline's greedy output for the same case. */
     identical: boolean;
     /** When not identical: where, and whether it is a near-tie in the target's distribution (see divergence.ts). */
@@ -89,7 +91,7 @@ export async function runLive(cases: BenchCase[], runners: Runner[], o: LiveOpti
                 const ref = reference.get(key)!;
                 const at = firstDifference(ref, out.tokens);
                 const div = at < 0 || mode !== "greedy" ? undefined : o.explain ? await o.explain(c, ref, out.tokens) : {at, gap: NaN, nearTie: false};
-                records.push({task: c.task, lang: c.lang, case: c.id, runner: r.id, rep, mode, stats: out.stats, tokens: out.tokens, stopToken: out.stopToken, identical: at < 0, divergence: div});
+                records.push({task: c.task, lang: c.lang, case: c.id, runner: r.id, rep, mode, stats: out.stats, tokens: out.tokens, stopToken: out.stopToken, looped: out.looped, identical: at < 0, divergence: div});
                 o.onProgress?.(++done, total, `${mode} ${c.task} ${c.lang} ${r.id}`);
                 if (div && !div.nearTie && o.mustMatch(r.id)) (o.onMismatch ?? fail)(`greedy output of ${r.id} differs from plain decoding on ${c.task}/${c.lang}/${c.id} (rep ${rep}) at token ${div.at} (probability gap ${div.gap.toFixed(3)}, log-odds ${div.logGap?.toFixed(2) ?? "?"}, not a near-tie)`);
             }

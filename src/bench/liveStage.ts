@@ -54,6 +54,13 @@ export async function liveStage(run: BenchRun, bd: BenchDrafters, sims: SimResul
     const prompts = new Map<string, number[]>();
     for (const c of cases) prompts.set(`${c.task}|${c.lang}|${c.id}`, await renderPrompt(engine.model, c.prompt));
     const cells = summarize(records, "none");
+    // the same cells over the outputs the loop guard let through: the cases (per mode and repetition, as a sampled
+    // output depends on its seed) whose plain output it stopped are left out for every runner
+    const runKey = (r: {task: string; lang: string; case: string; mode: string; rep: number}) => `${r.task}|${r.lang}|${r.case}|${r.mode}|${r.rep}`;
+    const plainRuns = records.filter((r) => r.runner === "none");
+    const looping = new Set(plainRuns.filter((r) => r.looped).map(runKey));
+    const cellKey = (c: {task: string; lang: string; mode: string; runner: string}) => `${c.task}|${c.lang}|${c.mode}|${c.runner}`;
+    const clean = new Map(summarize(records.filter((r) => !looping.has(runKey(r))), "none").map((c) => [cellKey(c), c]));
     for (const c of cells) {
         const k = kFor.get(`${c.runner}|${c.task}|${c.lang}`);
         const sim = c.mode === "greedy" ? await replayCell(run, bd, records, c, k, prompts, fixedCurve, times) : undefined;
@@ -62,10 +69,18 @@ export async function liveStage(run: BenchRun, bd: BenchDrafters, sims: SimResul
             tokensPerSecond: median(c.tps), tokensPerSecondRange: [Math.min(...c.tps), Math.max(...c.tps)],
             speedup: median(c.speedups), speedupRange: [Math.min(...c.speedups), Math.max(...c.speedups)],
             acceptance: acceptanceRate(c.stats), tokensPerStep: c.runner.startsWith("nlc-") ? NaN : tokensPerStep(c.stats), ttftMs: median(c.ttftMs), identical: c.identical, greedy: greedyCell(c), reps: o.reps,
-            simulated: sim};
+            simulated: sim, ...nonLooping(c, clean.get(cellKey(c)), plainRuns.filter((r) => r.task === c.task && r.lang === c.lang && r.mode === c.mode), looping)};
         run.emit(live);
     }
-    ui.table(textTable(TABLE_HEADER, tableRows(cells)));
+    ui.table(textTable(TABLE_HEADER, tableRows(cells, (c) => clean.get(cellKey(c)))));
+}
+
+/** A live cell's speed-up over the runs whose plain output the loop guard did not stop, and how many it stopped. */
+function nonLooping(c: CellSummary, clean: CellSummary | undefined, plain: RunRecord[], looping: Set<string>): Pick<LiveResult, "looping" | "nonLooping"> {
+    const stopped = plain.filter((r) => looping.has(`${r.task}|${r.lang}|${r.case}|${r.mode}|${r.rep}`)).length;
+    const sp = (clean?.speedups ?? []).filter(Number.isFinite);
+    return {looping: {runs: stopped, of: plain.length},
+        nonLooping: sp.length ? {runs: plain.length - stopped, speedup: median(sp), speedupRange: [Math.min(...sp), Math.max(...sp)]} : undefined};
 }
 
 /**

@@ -4,7 +4,9 @@ import path from "node:path";
 import {PolyspecError, type Cancel} from "../core/errors";
 import {createLanguageIdentifier} from "../core/langid";
 import {CostCurve} from "../core/policy";
-import {chrF, outputLanguageRate} from "../core/stats";
+import {languageByCode} from "../core/languages";
+import {scriptOf} from "../core/scripts";
+import {chrF, outputLanguageRate, outputScriptRate} from "../core/stats";
 import {cacheRoot} from "../corpus";
 import {Engine} from "../engine/engine";
 import {DEFAULT_TARGET} from "../models/registry";
@@ -13,7 +15,7 @@ import {BenchDrafters} from "./drafters";
 import type {BenchCase} from "./cases";
 import {liveStage} from "./liveStage";
 import {tmStage} from "./tmStage";
-import {recordCostCurve, recordOutputs, type Recording} from "./record";
+import {guardedOutput, recordCostCurve, recordOutputs, type Recording} from "./record";
 import {readResults, writeReport, type ResultRecord} from "./report";
 import {drafterFileOf, fileSha256, signature} from "./signature";
 import {skip, type BenchOptions, type BenchRun, type BenchUi} from "./run";
@@ -87,13 +89,25 @@ async function recordStage(run: BenchRun, file: string): Promise<{recordings: Re
     const langId = createLanguageIdentifier();
     await langId.ready();
     for (const lang of o.langs) for (const task of ["translate", "story"]) {
-        const rs = recordings.filter((r) => r.lang === lang && r.task === task);
+        // the outputs as the guarded engine returns them (recordings are raw: the guard is applied here, as in replay)
+        const rs = recordings.filter((r) => r.lang === lang && r.task === task).map((r) => ({...r, ...guardedOutput(r, (t) => run.engine.model.detokenize(t))}));
         if (!rs.length) continue;
+        const score = (xs: typeof rs) => xs.length ? chrF(xs.map((r) => r.text), xs.map((r) => r.reference!)) : undefined;
         const refs = rs.filter((r) => r.reference);
-        run.emit({kind: "quality", task, lang, model: run.sig.model, n: rs.length, chrF: refs.length ? chrF(refs.map((r) => r.text), refs.map((r) => r.reference!)) : undefined,
+        run.emit({kind: "quality", task, lang, model: run.sig.model, n: rs.length, chrF: score(refs), chrFNonLooping: score(refs.filter((r) => !r.looped)),
+            loops: rs.filter((r) => r.looped).length,
+            outputScriptRate: scriptRate(rs.map((r) => r.text), lang),
             outputLanguageRate: langId.supports(lang) ? outputLanguageRate(rs.map((r) => langId.identify(r.text)?.code), lang) : undefined});
     }
     return {recordings, distilled};
+}
+
+/** For a language written in more than one script: the share of outputs in the script asked for (else undefined). */
+function scriptRate(texts: string[], lang: string): number | undefined {
+    const l = languageByCode(lang);
+    if (!l.scriptTag) return undefined;
+    const r = outputScriptRate(texts.map((t) => scriptOf(t, l.base)?.tag), l.scriptTag);
+    return Number.isNaN(r) ? undefined : r;
 }
 
 /** The n-gram tables of every language: monolingual, task split, self-distilled. */

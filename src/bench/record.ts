@@ -4,6 +4,8 @@ import path from "node:path";
 import {CancelledError, throwIfCancelled, type Cancel} from "../core/errors";
 import {shapeProblem, type Shape} from "../core/shape";
 import type {Engine} from "../engine/engine";
+import {findRepetition, sentenceCut} from "../core/repetition";
+import {repetitionOptions} from "../core/tasks";
 import {median} from "../core/stats";
 import {measure} from "../engine/costs";
 import {renderPrompt} from "../engine/prompt";
@@ -26,7 +28,9 @@ export interface Recording {
 }
 
 /**
- * Records greedy outputs, cached per model sha256 in one JSONL file (a line per input, appended as it goes, so an
+ * Records greedy outputs, without the loop guard (the model's raw output, up to the token limit or its stop token:
+ * the simulation replays them with the guard, which stops where the engine's would; `guardedOutput` gives the
+ * text the engine returns), cached per model sha256 in one JSONL file (a line per input, appended as it goes, so an
  * interrupted recording resumes). Cases already recorded with the same token limit and prompt are not generated again.
  */
 export async function recordOutputs(engine: Engine, cases: BenchCase[], o: {file: string; maxTokens: number; cancel?: Cancel; onProgress?: (done: number, total: number, note: string) => void}): Promise<Recording[]> {
@@ -40,7 +44,7 @@ export async function recordOutputs(engine: Engine, cases: BenchCase[], o: {file
         const k = key({...c, prompt, maxTokens: o.maxTokens});
         let r = have.get(k);
         if (!r) {
-            const g = await engine.generate(c.prompt, undefined, {maxTokens: o.maxTokens, k: 0, adaptive: false, cancel: o.cancel});
+            const g = await engine.generate(c.prompt, undefined, {maxTokens: o.maxTokens, k: 0, adaptive: false, cancel: o.cancel, repetition: false});
             if (g.cancelled) throw new CancelledError(); // a cut output is not a recording: never cache it
             r = {task: c.task, lang: c.lang, id: c.id, input: c.input, reference: c.reference, prompt,
                 output: g.tokens, stopToken: g.stopToken, text: g.text, maxTokens: o.maxTokens, decodeMs: g.stats.decodeMs};
@@ -52,6 +56,18 @@ export async function recordOutputs(engine: Engine, cases: BenchCase[], o: {file
     }
     return out;
 }
+
+/**
+ * A recorded (unguarded) output as the guarded engine returns it: cut where the loop guard finds a repetition (the
+ * guard only stops, so a guarded generation is a prefix of the unguarded one). `looped`: the guard stopped it.
+ */
+export function guardedOutput(r: Pick<Recording, "task" | "prompt" | "output" | "text">, detokenize: (tokens: readonly number[]) => string): {text: string; tokens: number[]; looped: boolean} {
+    const rep = findRepetition(r.output, r.prompt, repetitionOptions(r.task));
+    if (!rep) return {text: r.text, tokens: [...r.output], looped: false};
+    const start = sentenceCut(r.output.slice(0, rep.at + 1), rep, detokenize); // as the engine cuts
+    return {text: detokenize(r.output.slice(0, start)), tokens: r.output.slice(0, start), looped: true};
+}
+
 
 const RECORDING: Shape = {obj: {
     task: "string", lang: "string", id: "string", input: "string", reference: {opt: "string"}, prompt: {array: "token"},

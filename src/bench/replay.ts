@@ -3,6 +3,7 @@ import {FixedPolicy} from "../core/policy";
 import {acceptanceRate, median, retimed, speedup, Stats, type StatsSnapshot} from "../core/stats";
 import type {Drafter} from "../core/drafter";
 import type {RunRecord} from "./live";
+import {repetitionOptions} from "../core/tasks";
 import {simulate} from "./simulate";
 
 export interface ReplayResult {
@@ -35,7 +36,8 @@ export async function replayLive(records: readonly RunRecord[], cell: {task: str
         const byRep = new Map<number, Stats>();
         for (const r of rs) {
             if (!byRep.has(r.rep)) byRep.set(r.rep, new Stats());
-            byRep.get(r.rep)!.merge((await simulate({prompt: prompt(r.case), output: r.tokens, stopToken: r.stopToken, maxTokens}, d, p, times[0])).snapshot());
+            // the live runs were guarded (the engine's default): so is their replay
+            byRep.get(r.rep)!.merge((await simulate({prompt: prompt(r.case), output: r.tokens, stopToken: r.stopToken, maxTokens}, d, p, times[0], undefined, repetitionOptions(cell.task))).snapshot());
         }
         return byRep;
     };

@@ -5,6 +5,7 @@ import {signatureLine} from "./signature";
 import type {SimResult} from "./sweep";
 import {tmSection} from "./tmReport";
 import type {TmCaseResult, TmRevisionResult} from "./tmResults";
+import {loopShare} from "../core/stats";
 import {barChart, scatter, type Point} from "./svg";
 import {markdownTable} from "./table";
 import {GPU_PROFILES} from "./gpu-curves";
@@ -42,9 +43,25 @@ export interface LiveResult {
      * batch costs met in the live runs (`speedup`) and with the curve probed between them (`speedupProbed`)
      */
     simulated?: {speedup: number; speedupProbed?: number; acceptance: number};
+    /** Plain decoding's runs of the cell (cases x repetitions) and how many of them the loop guard stopped. */
+    looping?: {runs: number; of: number};
+    /** The speed-up over the runs whose plain output the loop guard did not stop (median over repetitions, range). */
+    nonLooping?: {runs: number; speedup: number; speedupRange: [number, number]};
 }
 
-export interface QualityResult { kind: "quality"; task: string; lang: string; model: string; chrF?: number; outputLanguageRate?: number; n: number }
+export interface QualityResult {
+    kind: "quality"; task: string; lang: string; model: string;
+    /** chrF of the outputs as the guarded engine returns them (cut where a repetition began), against the references. */
+    chrF?: number;
+    /** chrF over the outputs the loop guard did not stop only. */
+    chrFNonLooping?: number;
+    outputLanguageRate?: number;
+    /** Share of the outputs written in the requested script (languages written in more than one). */
+    outputScriptRate?: number;
+    /** Outputs the loop guard stopped (src/core/stats.ts loopShare = loops / n); absent in older results. */
+    loops?: number;
+    n: number;
+}
 export interface CostResult {
     kind: "cost";
     model: string;
@@ -91,6 +108,10 @@ export function readResults(file: string): ResultRecord[] {
 
 const f = (x: number | undefined, d = 2) => x !== undefined && Number.isFinite(x) ? x.toFixed(d) : "-";
 const pct = (x: number) => Number.isFinite(x) ? `${(x * 100).toFixed(0)}%` : "-";
+/** The loop share with its evidence: "25% (4/16)". */
+const loops = (looping: number | undefined, of: number | undefined) => looping === undefined || !of ? "-" : `${pct(loopShare(looping, of))} (${looping}/${of})`;
+/** A speed-up over the outputs the loop guard let through, with how many there were. */
+const clean = (s: SimResult) => s.nonLooping ? `${f(s.nonLooping.predictedSpeedup)}x (${s.nonLooping.outputs})` : "-";
 
 /**
  * Writes REPORT.md with tables and SVG charts (speed-up by language and drafter; acceptance against drafting cost;
@@ -139,22 +160,23 @@ export function writeReport(records: ResultRecord[], outDir: string, title = "Po
         // the headline: per task and language, the winning configuration, the cost-aware cascade and the oracle
         const cells = [...new Set(rows.map((r) => `${r.task}|${r.lang}|${r.model}`))];
         md.push("## Summary: the best drafter per task and language (simulated)", "",
-            "Best = the highest predicted speed-up over every drafter and fixed k or the cost-aware policy; \"of bound\" = its share of the Leviathan bound for its acceptance and k; 1.00x means plain decoding is best.", "",
-            markdownTable(["task", "lang", "best drafter", "k", "accept", "speed-up", "of bound", "cascade cost-aware", "cascade oracle", "lookup oracle"],
+            "Best = the highest predicted speed-up over every drafter and fixed k or the cost-aware policy; \"of bound\" = its share of the Leviathan bound for its acceptance and k; 1.00x means plain decoding is best. " +
+            "Every replay runs the loop guard, as the engine does; \"loops\" = the outputs it stopped, \"non-looping\" = the best drafter's speed-up over the other outputs only (their number in brackets): a loop is easy to draft, so the speed-up over every output flatters.", "",
+            markdownTable(["task", "lang", "best drafter", "k", "accept", "speed-up", "non-looping", "loops", "of bound", "cascade cost-aware", "cascade oracle", "lookup oracle"],
                 cells.map((cell) => {
                     const rs = rows.filter((r) => `${r.task}|${r.lang}|${r.model}` === cell);
                     const top = rs.reduce((a, b) => b.predictedSpeedup > a.predictedSpeedup ? b : a);
                     const cascade = rs.find((r) => r.drafter.startsWith("cascade"));
                     const lookup = rs.find((r) => r.drafter.startsWith("lookup"));
-                    return [top.task, top.lang, top.drafter, String(top.k), pct(top.acceptance), f(top.predictedSpeedup) + "x", pct(top.boundFraction),
+                    return [top.task, top.lang, top.drafter, String(top.k), pct(top.acceptance), f(top.predictedSpeedup) + "x", clean(top), loops(top.looping, top.outputs), pct(top.boundFraction),
                         cascade?.adaptive === undefined ? "-" : f(cascade.adaptive) + "x", cascade?.oracle === undefined ? "-" : f(cascade.oracle) + "x",
                         lookup?.oracle === undefined ? "-" : f(lookup.oracle) + "x"];
                 })), "");
         md.push("## Simulated (replay of the target's recorded greedy outputs), best k per drafter", "",
             "\"cost-aware\": the engine's policy (k chosen per step); \"oracle\": a policy that knows the target's next tokens and verifies exactly what will be accepted where the cost curve says it pays: the most any policy can get from that drafter on this machine.", "",
-            markdownTable(["task", "lang", "drafter", "k", "accept", "accept by pos (1..4)", "tok/step", "draft ms/tok", "verify ms/step", "pred. speed-up", "bound", "of bound", "cost-aware", "oracle"],
+            markdownTable(["task", "lang", "drafter", "k", "accept", "accept by pos (1..4)", "tok/step", "draft ms/tok", "verify ms/step", "pred. speed-up", "non-looping", "bound", "of bound", "cost-aware", "oracle"],
                 rows.map((s) => [s.task, s.lang, s.drafter, String(s.k), pct(s.acceptance), s.acceptanceByPosition.slice(0, 4).map(pct).join(" "), f(s.tokensPerStep),
-                    f(s.draftMsPerToken, 4), f(s.verifyMsPerStep, 1), f(s.predictedSpeedup) + "x", f(s.bound) + "x", pct(s.boundFraction),
+                    f(s.draftMsPerToken, 4), f(s.verifyMsPerStep, 1), f(s.predictedSpeedup) + "x", clean(s), f(s.bound) + "x", pct(s.boundFraction),
                     s.adaptive === undefined ? "-" : f(s.adaptive) + "x", s.oracle === undefined ? "-" : f(s.oracle) + "x"])), "");
         const tasks = [...new Set(rows.map((r) => r.task))];
         for (const task of tasks) {
@@ -172,9 +194,12 @@ export function writeReport(records: ResultRecord[], outDir: string, title = "Po
 
     if (lives.length) {
         md.push("## Live (real generation path, interleaved, medians over repetitions)", "",
-            markdownTable(["task", "lang", "mode", "drafter", "TTFT ms", "tok/s [min-max]", "accept", "tok/step", "speed-up [min-max]", "greedy ="],
+            "The loop guard is on, as in the product. \"loops\": plain decoding's runs of the cell that it stopped; \"non-looping\": the speed-up over the runs of the other cases only.", "",
+            markdownTable(["task", "lang", "mode", "drafter", "TTFT ms", "tok/s [min-max]", "accept", "tok/step", "speed-up [min-max]", "non-looping [min-max]", "loops", "greedy ="],
                 lives.map((l) => [l.task, l.lang, l.mode ?? "greedy", label(l.drafter, l.model), f(l.ttftMs, 0), `${f(l.tokensPerSecond, 1)} [${f(l.tokensPerSecondRange[0], 1)}-${f(l.tokensPerSecondRange[1], 1)}]`,
-                    pct(l.acceptance), f(l.tokensPerStep), `${f(l.speedup)}x [${f(l.speedupRange[0])}-${f(l.speedupRange[1])}]`, l.greedy ?? (l.identical ? "yes" : "NO")])), "");
+                    pct(l.acceptance), f(l.tokensPerStep), `${f(l.speedup)}x [${f(l.speedupRange[0])}-${f(l.speedupRange[1])}]`,
+                    l.nonLooping ? `${f(l.nonLooping.speedup)}x [${f(l.nonLooping.speedupRange[0])}-${f(l.nonLooping.speedupRange[1])}]` : "-", loops(l.looping?.runs, l.looping?.of),
+                    l.greedy ?? (l.identical ? "yes" : "NO")])), "");
         const pairs: (Point & {simAccept: number; liveAccept: number; same: boolean; probed?: number})[] = [];
         for (const l of lives) {
             if ((l.mode ?? "greedy") !== "greedy") continue; // the simulation replays greedy outputs
@@ -205,8 +230,11 @@ export function writeReport(records: ResultRecord[], outDir: string, title = "Po
     if (models.size > 1) md.push(...formatSection(costs, quality, sims, lives), "");
 
     if (quality.length) {
-        md.push("## Quality", "", markdownTable(["task", "lang", "model", "chrF", "output in the requested language", "n"],
-            quality.map((q) => [q.task, q.lang, q.model, f(q.chrF, 1), q.outputLanguageRate === undefined ? "-" : pct(q.outputLanguageRate), String(q.n)])), "");
+        md.push("## Quality", "", "Outputs as the guarded engine returns them (cut where a repetition began). \"loops\": the outputs the loop guard stopped; " +
+            "\"chrF non-looping\": chrF over the others only; \"in the requested script\": for languages written in more than one script.", "",
+            markdownTable(["task", "lang", "model", "chrF", "chrF non-looping", "loops", "output in the requested language", "in the requested script", "n"],
+                quality.map((q) => [q.task, q.lang, q.model, f(q.chrF, 1), f(q.chrFNonLooping, 1), loops(q.loops, q.n), q.outputLanguageRate === undefined ? "-" : pct(q.outputLanguageRate),
+                    q.outputScriptRate === undefined ? "-" : pct(q.outputScriptRate), String(q.n)])), "");
     }
 
     md.push(...projectionSection(projected, sims, lives));
@@ -280,12 +308,12 @@ function formatSection(costs: CostResult[], quality: QualityResult[], sims: SimR
         const liveCascade = livesC.filter((l) => l.model === c.model && l.drafter === "cascade");
         return [shortModel(c.model), f(c.ms[1], 1), [2, 4, 8].map((n) => f(c.ms[n] / c.ms[1])).join(" / "),
             plain.length ? f(mean(plain.map((l) => l.tokensPerSecond)), 1) : f(1000 / c.ms[1], 1) + " (1/step)",
-            f(mean(cascade.map((s) => s.predictedSpeedup))) + "x", liveCascade.length ? f(mean(liveCascade.map((l) => l.speedup))) + "x" : "-",
+            f(mean(cascade.map((s) => s.predictedSpeedup))) + "x", cascade.some((s) => s.nonLooping) ? f(mean(cascade.map((s) => s.nonLooping?.predictedSpeedup ?? NaN))) + "x" : "-", liveCascade.length ? f(mean(liveCascade.map((l) => l.speedup))) + "x" : "-",
             f(mean(q.filter((x) => x.task === "translate").map((x) => x.chrF ?? NaN)), 1),
             pct(mean(q.map((x) => x.outputLanguageRate ?? NaN))), String(new Set(q.map((x) => x.lang)).size)];
     });
     return ["## Target format", "", "The same target in each quantization, measured in the same way on the same machine (means over the task and language cells that every format has):", "",
-        markdownTable(["format", "step ms", "batch 2 / 4 / 8 (x step)", "plain tok/s", "cascade cost-aware (sim.)", "cascade (live)", "chrF (translate)", "output in requested language", "languages"], rows)];
+        markdownTable(["format", "step ms", "batch 2 / 4 / 8 (x step)", "plain tok/s", "cascade cost-aware (sim.)", "cascade non-looping (sim.)", "cascade (live)", "chrF (translate)", "output in requested language", "languages"], rows)];
 }
 
 /**

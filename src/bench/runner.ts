@@ -2,6 +2,7 @@ import type {DraftPolicy} from "../core/policy";
 import type {StatsSnapshot} from "../core/stats";
 import type {Drafter} from "../core/drafter";
 import type {Engine} from "../engine/engine";
+import {repetitionOptions} from "../core/tasks";
 import type {BenchCase} from "./cases";
 
 export interface RunOutcome {
@@ -9,6 +10,8 @@ export interface RunOutcome {
     stats: StatsSnapshot;
     /** The stop token that ended the output (our runners; absent when the limit ended it, or unknown). */
     stopToken?: number;
+    /** The loop guard ended it (our runners: `tokens` then runs to the token that completed the repetition). */
+    looped?: boolean;
 }
 
 /** Sampling for a live run (the benchmark's sampling mode); absent: greedy. */
@@ -38,9 +41,10 @@ export class EngineRunner implements Runner {
         private readonly policy: (c: BenchCase, profile: string) => Promise<DraftPolicy | undefined> = async () => undefined) {}
     async run(c: BenchCase, maxTokens: number, sampling?: RunSampling, warmup = false): Promise<RunOutcome> {
         const profile = profileOf(c, warmup);
-        const r = await this.engine.generate(c.prompt, this.drafterFor(c.lang), {maxTokens, k: 0, adaptive: false, policy: await this.policy(c, profile), profile,
+        const r = await this.engine.generate(c.prompt, this.drafterFor(c.lang), {maxTokens, k: 0, adaptive: false, policy: await this.policy(c, profile), profile, repetition: repetitionOptions(c.task),
             sampling: sampling && {temperature: sampling.temperature, seed: sampling.seed}});
-        return {tokens: r.tokens, stats: r.stats, stopToken: r.stopToken};
+        // every token the target emitted (a repetition's cut tail included): the replay of this run needs them
+        return {tokens: r.repetition ? [...r.tokens, ...r.repetition.cut] : r.tokens, stats: r.stats, stopToken: r.stopToken, looped: r.finish === "repetition"};
     }
     async dispose(): Promise<void> {}
 }

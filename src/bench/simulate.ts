@@ -1,5 +1,6 @@
 import type {Drafter, Proposal} from "../core/drafter";
 import type {CostCurve, DraftPolicy} from "../core/policy";
+import {RepetitionGuard, type RepetitionOptions} from "../core/repetition";
 import {speculate, type LoopTarget} from "../core/speculate";
 import {Stats} from "../core/stats";
 import type {PositionResult} from "../core/target";
@@ -53,14 +54,18 @@ export interface Replayable {
 /**
  * Replays one recorded output through the live loop with `drafter` (undefined: plain decoding) and `policy`,
  * verification timed with `cost`. Under greedy decoding every accepted count is the live one. `onTarget` sees
- * the replay target first (an oracle policy reads the upcoming tokens from it).
+ * the replay target first (an oracle policy reads the upcoming tokens from it). With `guard` (the task's options,
+ * src/core/tasks.ts repetitionOptions, as the engine uses them) the loop guard ends the replay where the engine's
+ * would have ended the live run (`looped`); a recording made without the guard (the benchmark records the model's raw
+ * outputs) holds every token the guarded run would emit.
  */
-export async function simulate(r: Replayable, drafter: Drafter | undefined, policy: DraftPolicy, cost: CostCurve, onTarget?: (t: ReplayTarget) => void): Promise<Stats> {
+export async function simulate(r: Replayable, drafter: Drafter | undefined, policy: DraftPolicy, cost: CostCurve, onTarget?: (t: ReplayTarget) => void,
+    guard?: Partial<RepetitionOptions>): Promise<Stats & {looped: boolean}> {
     const target = new ReplayTarget(r.prompt, r.output, cost, r.stopToken);
     onTarget?.(target);
     const stats = new Stats();
-    await speculate(target, drafter, r.prompt, {maxTokens: r.maxTokens, policy, clock: target.now}, stats);
-    return stats;
+    const end = await speculate(target, drafter, r.prompt, {maxTokens: r.maxTokens, policy, clock: target.now, guard: guard ? new RepetitionGuard(r.prompt, guard) : undefined}, stats);
+    return Object.assign(stats, {looped: end.finish === "repetition"});
 }
 
 /**

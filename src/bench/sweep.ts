@@ -2,6 +2,7 @@ import {CostCurve, FixedPolicy, type DraftPolicy} from "../core/policy";
 import {defaultPolicy} from "../engine/engine";
 import {acceptanceByPosition, acceptanceRate, draftMsPerToken, leviathanBound, speedup, tokensPerSecond, tokensPerStep, verifyMsPerStep, Stats, type StatsSnapshot} from "../core/stats";
 import type {Drafter} from "../core/drafter";
+import {repetitionOptions} from "../core/tasks";
 import type {Recording} from "./record";
 import {OraclePolicy, simulate, type ReplayTarget} from "./simulate";
 
@@ -37,6 +38,15 @@ export interface SimResult {
     boundFraction: number;
     /** A GPU projection (src/bench/gpu-curves.ts profile id): simulated on a published GPU cost curve, not measured. */
     projection?: string;
+    /**
+     * The same replay counted over the outputs the loop guard let through only (it stopped none of them; the loop
+     * guard runs in every replay, as in the engine): `outputs` of them, their predicted speed-up against plain
+     * decoding of the same outputs. A loop is easy to draft, so a speed-up over every output flatters.
+     */
+    nonLooping?: {outputs: number; predictedSpeedup: number; acceptance: number};
+    /** Outputs replayed, and how many of them the loop guard stopped. */
+    outputs?: number;
+    looping?: number;
 }
 
 /**
@@ -56,35 +66,48 @@ export async function sweep(recordings: Recording[], drafters: SimDrafter[], ks:
     let done = 0;
     for (const [g, recs] of groups) {
         const [task, lang] = g.split("|");
-        const plain = await run(recs, undefined, () => new FixedPolicy(0), curvePoints);
+        const plain = await run(recs, undefined, () => new FixedPolicy(0), curvePoints, task);
+        const clean = plain.each.map((s) => !s.looped);
         for (const sd of drafters) {
             const drafter = sd.make(lang);
             for (const k of ks) {
                 onProgress?.(++done, total, `${task} ${lang} ${sd.id} k=${k}`);
                 if (!drafter) continue;
-                const s = await run(recs, drafter, (upcoming) => k === "adaptive" ? defaultPolicy(new CostCurve(curvePoints), 8, `${task}:${lang}`) : k === "oracle" ? new OraclePolicy(new CostCurve(curvePoints), 8, () => upcoming(8)) : new FixedPolicy(k), curvePoints);
+                const {total: s, each} = await run(recs, drafter, (upcoming) => k === "adaptive" ? defaultPolicy(new CostCurve(curvePoints), 8, `${task}:${lang}`) : k === "oracle" ? new OraclePolicy(new CostCurve(curvePoints), 8, () => upcoming(8)) : new FixedPolicy(k), curvePoints, task);
                 const a = acceptanceRate(s), cost = new CostCurve(curvePoints), draft = Number.isNaN(draftMsPerToken(s)) ? 0 : draftMsPerToken(s);
                 const kk = typeof k === "number" ? k : bestK(a, cost, draft);
                 // the cost-aware policy may also decline to draft (k = 0), so its bound is never below plain decoding
                 const lev = Number.isNaN(a) ? 1 : leviathanBound(a, kk, cost.at(1), cost.at(kk + 1), draft);
                 const bound = typeof k === "number" ? lev : Math.max(1, lev);
-                const sp = speedup(s, plain);
+                const sp = speedup(s, plain.total);
+                const mine = merged(each.filter((_, i) => clean[i])), theirs = merged(plain.each.filter((_, i) => clean[i]));
                 results.push({kind: "sim", task, lang, drafter: sd.id, drafterKind: sd.kind, params: sd.params, policy: k === "adaptive" ? "cost-aware" : k === "oracle" ? "oracle" : "fixed", k,
                     stats: s.snapshot(), acceptance: a, acceptanceByPosition: acceptanceByPosition(s), tokensPerStep: tokensPerStep(s),
                     draftMsPerToken: draft, verifyMsPerStep: verifyMsPerStep(s), tokensPerSecond: tokensPerSecond(s), predictedSpeedup: sp,
-                    bound, boundFraction: sp / bound});
+                    bound, boundFraction: sp / bound, outputs: recs.length, looping: clean.filter((c) => !c).length,
+                    nonLooping: {outputs: clean.filter(Boolean).length, predictedSpeedup: speedup(mine, theirs), acceptance: acceptanceRate(mine)}});
             }
         }
     }
     return results;
 }
 
-/** Replays a group's recordings with one policy (it learns across inputs, as the engine's shared policy does). */
-async function run(recs: Recording[], drafter: Drafter | undefined, policy: (upcoming: (k: number) => readonly number[]) => DraftPolicy, curvePoints: Record<number, number>): Promise<Stats> {
-    const total = new Stats();
+/**
+ * Replays a group's recordings with one policy (it learns across inputs, as the engine's shared policy does), the
+ * loop guard on (as in the engine): the merged statistics and each recording's own.
+ */
+async function run(recs: Recording[], drafter: Drafter | undefined, policy: (upcoming: (k: number) => readonly number[]) => DraftPolicy, curvePoints: Record<number, number>,
+    task: string): Promise<{total: Stats; each: (Stats & {looped: boolean})[]}> {
     let current: ReplayTarget | undefined;
     const p = policy((k) => current!.upcoming(k));
-    for (const r of recs) total.merge((await simulate(r, drafter, p, new CostCurve(curvePoints), (t) => { current = t; })).snapshot());
+    const each: (Stats & {looped: boolean})[] = [];
+    for (const r of recs) each.push(await simulate(r, drafter, p, new CostCurve(curvePoints), (t) => { current = t; }, repetitionOptions(task)));
+    return {total: merged(each), each};
+}
+
+function merged(xs: readonly Stats[]): Stats {
+    const total = new Stats();
+    for (const x of xs) total.merge(x.snapshot());
     return total;
 }
 

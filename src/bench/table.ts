@@ -7,13 +7,16 @@ const range = (a: number[], d = 2) => {
     return s.length ? `${f(median(s), d)} [${f(Math.min(...s), d)}-${f(Math.max(...s), d)}]` : "-";
 };
 
-export const TABLE_HEADER = ["task", "lang", "mode", "drafter", "TTFT ms", "tok/s (median [min-max])", "accept", "tok/step", "speed-up (median [min-max])", "greedy ="];
+export const TABLE_HEADER = ["task", "lang", "mode", "drafter", "TTFT ms", "tok/s (median [min-max])", "accept", "tok/step", "speed-up (median [min-max])", "non-looping", "greedy ="];
 
-/** Rows of the live table, metrics from src/core/stats only. */
-export function tableRows(cells: CellSummary[]): string[][] {
+/**
+ * Rows of the live table, metrics from src/core/stats only. `clean(c)`: the same cell over the cases whose plain
+ * output the loop guard did not stop.
+ */
+export function tableRows(cells: CellSummary[], clean: (c: CellSummary) => CellSummary | undefined = () => undefined): string[][] {
     return cells.map((c) => [c.task, c.lang, c.mode, c.runner, f(median(c.ttftMs), 0), range(c.tps, 1),
         Number.isNaN(acceptanceRate(c.stats)) ? "-" : `${(acceptanceRate(c.stats) * 100).toFixed(0)}%`,
-        c.runner.startsWith("nlc-") ? "-" : f(tokensPerStep(c.stats)), range(c.speedups), greedyCell(c)]);
+        c.runner.startsWith("nlc-") ? "-" : f(tokensPerStep(c.stats)), range(c.speedups), range(clean(c)?.speedups ?? []), greedyCell(c)]);
 }
 
 /**

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import {throwIfCancelled} from "../core/errors";
 import {CostCurve} from "../core/policy";
-import {translationPrompt, type PromptSpec} from "../core/tasks";
+import {repetitionOptions, translationPrompt, type PromptSpec} from "../core/tasks";
 import type {Drafter} from "../core/drafter";
 import {createLanguageIdentifier} from "../core/langid";
 import {readJsonl, corpusPaths} from "../corpus";
@@ -96,16 +96,20 @@ interface Timed { run: TmRun; result: GenerateResult }
 /** One greedy generation, timed end to end: plain decoding without a drafter, else the cost-aware policy of `profile`. */
 async function timed(engine: Engine, prompt: PromptSpec, drafter: Drafter | undefined, profile: string, maxTokens: number): Promise<Timed> {
     const t0 = performance.now();
-    const r = await engine.generate(prompt, drafter, drafter ? {maxTokens, k: 8, profile} : {maxTokens, k: 0, adaptive: false, profile});
+    const repetition = repetitionOptions("translate");
+    const r = await engine.generate(prompt, drafter, drafter ? {maxTokens, k: 8, profile, repetition} : {maxTokens, k: 0, adaptive: false, profile, repetition});
     return {result: r, run: {text: r.text, tokens: r.tokens.length, decodeMs: r.stats.decodeMs, totalMs: performance.now() - t0, promptTokens: r.promptTokens,
         accepted: r.stats.accepted, drafted: r.stats.drafted}};
 }
 
 /** The draft mode replayed on plain's own output (greedy: the same output), decisions by the product's policy. */
 async function replayDraft(engine: Engine, prompt: PromptSpec, plain: GenerateResult, drafter: Drafter | undefined, curve: CostCurve, lang: string): Promise<TmCaseResult["draftReplay"]> {
-    const rec = {prompt: await renderPrompt(engine.model, prompt), output: plain.tokens, stopToken: plain.stopToken, maxTokens: plain.finish === "length" ? plain.tokens.length : plain.tokens.length + 8};
-    const s = (await simulate(rec, drafter, defaultPolicy(curve, 8, `translate:${lang}:tm-draft`), curve)).snapshot();
-    const p = (await simulate(rec, undefined, defaultPolicy(curve, 8, `translate:${lang}`), curve)).snapshot();
+    // everything the target emitted (a run the loop guard stopped kept a prefix), replayed with the same guard
+    const output = [...plain.tokens, ...(plain.repetition?.cut ?? [])];
+    const rec = {prompt: await renderPrompt(engine.model, prompt), output, stopToken: plain.stopToken, maxTokens: plain.finish === "length" ? output.length : output.length + 8};
+    const guard = repetitionOptions("translate");
+    const s = (await simulate(rec, drafter, defaultPolicy(curve, 8, `translate:${lang}:tm-draft`), curve, undefined, guard)).snapshot();
+    const p = (await simulate(rec, undefined, defaultPolicy(curve, 8, `translate:${lang}`), curve, undefined, guard)).snapshot();
     return {steps: s.steps, drafted: s.drafted, accepted: s.accepted, decodeMs: s.decodeMs, plainDecodeMs: p.decodeMs};
 }
 

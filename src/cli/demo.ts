@@ -1,4 +1,4 @@
-import {translationPrompt} from "../core/tasks";
+import {repetitionOptions, translationPrompt} from "../core/tasks";
 import type {BenchCase} from "../bench/cases";
 import {divergence} from "../bench/divergence";
 import {runLive, summarize, type RunRecord} from "../bench/live";
@@ -13,6 +13,7 @@ import {DEFAULT_TARGET} from "../models/registry";
 import {intFlag, parse} from "./args";
 import {ProgressBar} from "./progress";
 import {sigintCancel} from "./signals";
+import {repetitionNote} from "./notes";
 
 const PARAGRAPHS = [
     "The old wizard looked at the young prince and said: we must leave the city before the orcs arrive. The river is high, the bridges are broken, and our only hope lies in the mountains to the north.",
@@ -49,8 +50,9 @@ export async function run(argv: string[]): Promise<void> {
         // what the user came for: each translation, streamed
         for (const c of cases) {
             console.log(`\n## ${c.id}. ${c.input}\n`);
-            await engine.generate(c.prompt, cascade, {maxTokens: 160, cancel, profile: "demo-show", onText: (d) => process.stdout.write(d)});
+            const r = await engine.generate(c.prompt, cascade, {maxTokens: 160, cancel, profile: "demo-show", repetition: repetitionOptions(c.task), onText: (d) => process.stdout.write(d)});
             process.stdout.write("\n");
+            if (r.repetition) console.error(repetitionNote(r.text, r.repetition.echo));
         }
         // the measurement: plain decoding against the cold-start cascade, interleaved
         const runners = [new EngineRunner("none", engine, () => undefined),

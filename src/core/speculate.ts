@@ -5,6 +5,7 @@ import {throwIfCancelled, type Cancel} from "./errors";
 import type {DraftPolicy} from "./policy";
 import {mixSeed, mulberry32} from "./rng";
 import type {Stats} from "./stats";
+import type {Repetition, RepetitionGuard} from "./repetition";
 import type {PositionResult, Restriction, Sampling, Target} from "./target";
 
 export interface LoopOptions {
@@ -27,13 +28,24 @@ export interface LoopOptions {
     nonEmpty?: boolean;
     /** Milliseconds (default performance.now): the replay target's clock adds the cost curve's verification time. */
     clock?: () => number;
+    /**
+     * The loop guard (src/core/repetition.ts), fresh for this request: it sees every emitted token in order and the
+     * loop ends at the token that completes a repetition. A stop condition on the target's own tokens, never on
+     * drafts, so speculative and plain decoding stop at the same token.
+     */
+    guard?: RepetitionGuard;
 }
 
-/** Why a loop ended: a stop token (given), the token limit, or stopWhen. */
+/**
+ * Why a loop ended: a stop token (given), the token limit, stopWhen, or a repetition (the guard). With
+ * "repetition", `tokens` is the output before the repetition began and `repetition.cut` the tokens emitted from
+ * there on (the copy, up to the token that completed it): `[...tokens, ...repetition.cut]` is what the target emitted.
+ */
 export interface LoopResult {
     tokens: number[];
-    finish: "stop" | "length" | "condition";
+    finish: "stop" | "length" | "condition" | "repetition";
     stopToken?: number;
+    repetition?: Repetition & {cut: number[]};
 }
 
 /** What the loop needs of a target: its stop tokens, batched verification, roll-back (and text, for nonEmpty). */
@@ -82,17 +94,33 @@ async function loop(target: LoopTarget, drafter: Drafter | undefined, prompt: re
         const tDone = now();
         const fresh = [...draft.slice(0, v.accepted), v.next];
         const stop = fresh.findIndex((t) => target.stopTokens.has(t));
-        const emit = fresh.slice(0, Math.min(stop < 0 ? fresh.length : stop, o.maxTokens - pos));
-        if (drafter) { drafter.observe(v.accepted, n); o.policy.observe(drafter, proposal, n, v.accepted, tVerify - tDraft, tDone - tVerify); }
-        stats.recordStep({proposed: n, accepted: v.accepted, emitted: emit.length, stopped: stop >= 0 && stop === emit.length, draftMs: tVerify - tDraft, verifyMs: tDone - tVerify});
+        let emit = fresh.slice(0, Math.min(stop < 0 ? fresh.length : stop, o.maxTokens - pos));
+        const rep = o.guard && guarded(o.guard, emit);
+        if (rep) emit = emit.slice(0, rep.at - pos + 1); // the step ends at the token that completed the repetition
+        const stopped = !rep && stop >= 0 && stop === emit.length;
+        // drafts accepted past the token where the guard ended the output are not counted (as none are verified past
+        // the token limit): a replay of the output, which ends there, takes the same decisions
+        const accepted = rep ? Math.min(v.accepted, emit.length) : v.accepted;
+        if (drafter) { drafter.observe(accepted, n); o.policy.observe(drafter, proposal, n, accepted, tVerify - tDraft, tDone - tVerify); }
+        stats.recordStep({proposed: n, accepted, emitted: emit.length, stopped, draftMs: tVerify - tDraft, verifyMs: tDone - tVerify});
         out.push(...emit);
         context.push(...fresh);
         if (o.nonEmpty && !visible) visible = /\S/u.test(target.detokenize(out));
         if (emit.length) o.onTokens?.(emit);
-        if (stop >= 0 && stop === emit.length) return {tokens: out, finish: "stop", stopToken: fresh[stop]};
+        if (rep) return {tokens: out.slice(0, rep.start), finish: "repetition", repetition: {...rep, cut: out.slice(rep.start)}};
+        if (stopped) return {tokens: out, finish: "stop", stopToken: fresh[stop]};
         if (o.stopWhen?.(out)) return {tokens: out, finish: "condition"};
     }
     return {tokens: out, finish: "length"};
+}
+
+/** Feeds a step's tokens to the guard in order; the repetition the first of them completes, if any. */
+function guarded(guard: RepetitionGuard, tokens: readonly number[]): Repetition | undefined {
+    for (const t of tokens) {
+        const r = guard.push(t);
+        if (r) return r;
+    }
+    return undefined;
 }
 
 /**

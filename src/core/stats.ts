@@ -163,6 +163,22 @@ export function outputLanguageRate(identified: readonly (string | undefined)[], 
     return known.length ? known.filter((c) => c === lang).length / known.length : NaN;
 }
 
+/**
+ * Loop share: the share of outputs in which the loop guard (src/core/repetition.ts) found degenerate repetition (a
+ * span repeated back to back, or the prompt's text written out again) and ended the generation. NaN when none.
+ */
+export const loopShare = (looping: number, outputs: number): number => outputs > 0 ? looping / outputs : NaN;
+
+/**
+ * Output-script rate, for a language written in more than one script: the share of outputs written in the script
+ * asked for, among the outputs whose script could be told (src/core/scripts.ts; `undefined` = no character that
+ * tells the scripts apart: left out). NaN when none.
+ */
+export function outputScriptRate(scripts: readonly (string | undefined)[], want: string): number {
+    const known = scripts.filter((c): c is string => c !== undefined);
+    return known.length ? known.filter((c) => c === want).length / known.length : NaN;
+}
+
 export function summary(s: S): string {
     const a = acceptanceRate(s);
     return `${s.tokens} tok, ${tokensPerSecond(s).toFixed(1)} tok/s, ${tokensPerStep(s).toFixed(2)} tok/step` +

@@ -1,4 +1,15 @@
-import {languageByCode} from "./languages";
+import {languageByCode, promptLanguageName} from "./languages";
+import type {RepetitionOptions} from "./repetition";
+
+/**
+ * The loop guard's options for a task (src/core/repetition.ts; chosen in tools/quality/loops.ts on hand-labelled
+ * outputs and human-written text). A story stops at a loop, at a paragraph that starts over, and at an echo of its
+ * opening (the defaults). A translation stops only at a span repeated in full, back to back, and is never an echo:
+ * it may carry names, numbers and code over from its source, and a source may itself repeat a line (a refrain).
+ */
+export function repetitionOptions(task: string): Partial<RepetitionOptions> {
+    return task === "translate" ? {minRepeats: 1, echoTokens: 0} : {};
+}
 
 /** A chat message; the engine renders a list of them with the model's own chat template. */
 export interface ChatMessage {
@@ -15,12 +26,29 @@ export type PromptSpec = {messages: ChatMessage[]} | {text: string};
 
 const SYSTEM = "You are a careful literary translator and writer.";
 
+/**
+ * What can bring a translation back into the language asked for when the model drifts into another (Slovak into
+ * Czech, Serbian into its other script): see tools/quality/language.ts for what each does, measured.
+ * - `example`: a sentence pair in the language (from the corpus training pairs), given as an earlier exchange;
+ * - `insist`: the instruction also names the language in itself and asks for nothing but it (and its script).
+ */
+export interface LanguageHints {
+    example?: {source: string; translation: string};
+    insist?: boolean;
+}
+
 /** English -> X translation. The system text is shared by every request so its KV cache is reused. */
-export function translationPrompt(text: string, lang: string): PromptSpec {
-    const name = languageByCode(lang).name;
+export function translationPrompt(text: string, lang: string, hints: LanguageHints = {}): PromptSpec {
+    const l = languageByCode(lang);
+    const name = promptLanguageName(l);
+    const ask = (t: string) => hints.insist
+        ? `Translate the following text into ${name} (${l.native}). Write in ${name} only, in no other language. Reply with the translation only.\n\n${t}`
+        : `Translate the following text into ${name}. Reply with the translation only.\n\n${t}`;
+    const example = hints.example ? [{role: "user" as const, content: ask(hints.example.source)}, {role: "assistant" as const, content: hints.example.translation}] : [];
     return {messages: [
         {role: "system", content: SYSTEM},
-        {role: "user", content: `Translate the following text into ${name}. Reply with the translation only.\n\n${text}`},
+        ...example,
+        {role: "user", content: ask(text)},
     ]};
 }
 
@@ -34,7 +62,7 @@ export function translationPrompt(text: string, lang: string): PromptSpec {
  * rest: no stop token before the output holds a visible character.
  */
 export function storyPrompt(text: string, lang: string): PromptSpec {
-    const name = languageByCode(lang).name;
+    const name = promptLanguageName(languageByCode(lang));
     const opening = /\n[ \t]*\n\s*$/.test(text) ? `${text.trimEnd()}\n\n` : text.trimEnd();
     return {messages: [
         {role: "system", content: SYSTEM},

@@ -2,6 +2,7 @@ import type * as NLC from "node-llama-cpp";
 import {CancelledError, PolyspecError, type Cancel} from "../core/errors";
 import {CostAwarePolicy, FixedPolicy, type AcceptancePriors, type CostCurve, type DraftPolicy} from "../core/policy";
 import shipped from "../core/priors.json";
+import {RepetitionGuard, sentenceCut, type Repetition, type RepetitionOptions} from "../core/repetition";
 import {speculate} from "../core/speculate";
 import {Stats, type StatsSnapshot} from "../core/stats";
 import {TextStreamer} from "../core/stream";
@@ -39,6 +40,12 @@ export interface GenerateOptions {
     stopWhen?: (text: string) => boolean;
     /** Never end before the output holds a visible character (default true; see LoopOptions.nonEmpty). */
     nonEmpty?: boolean;
+    /**
+     * The loop guard (src/core/repetition.ts; default on, with its measured thresholds): the generation ends where the
+     * output starts repeating itself or the prompt, and the output is cut where the repetition began (finish
+     * "repetition"). false: off (the benchmark records the model's raw outputs and applies the guard in its replay).
+     */
+    repetition?: Partial<RepetitionOptions> | false;
     /** Policy override (benchmarks). */
     policy?: DraftPolicy;
     /**
@@ -56,10 +63,19 @@ export interface GenerateResult {
     reusedPromptTokens: number;
     stats: StatsSnapshot;
     cancelled: boolean;
-    /** Why generation ended: a stop token (end of turn), the token limit, the stop condition, or cancellation. */
-    finish: "stop" | "length" | "condition" | "cancelled";
+    /**
+     * Why generation ended: a stop token (end of turn), the token limit, the stop condition, the loop guard
+     * ("repetition": the model started repeating itself or the prompt; `text` and `tokens` hold what came before), or
+     * cancellation.
+     */
+    finish: "stop" | "length" | "condition" | "repetition" | "cancelled";
     /** The stop token that ended it (finish = "stop"). */
     stopToken?: number;
+    /**
+     * finish = "repetition": where the repetition began and was found, and the tokens cut off (`[...tokens,
+     * ...repetition.cut]` is everything the target emitted: what a replay of this run needs).
+     */
+    repetition?: Repetition & {cut: number[]};
     drafter: string;
 }
 
@@ -154,11 +170,12 @@ export class Engine {
         const streamer = new TextStreamer((t) => this.model.detokenize(t));
         let cancelled = false, reused = 0;
         const out: number[] = [];
-        let end: {finish: GenerateResult["finish"]; stopToken?: number} = {finish: "cancelled"};
+        let end: Pick<GenerateResult, "finish" | "stopToken" | "repetition"> & {tokens?: number[]} = {finish: "cancelled"};
         try {
             reused = await this.target.prepare(tokens.slice(0, -1), o.cancel);
             end = await speculate(this.target, drafter, tokens, {
                 maxTokens, sampling: o.sampling, policy, cancel: o.cancel, nonEmpty: o.nonEmpty ?? true,
+                guard: o.repetition === false ? undefined : new RepetitionGuard(tokens, o.repetition),
                 onTokens: (fresh) => {
                     stats.ttftMs ??= performance.now() - t0;
                     out.push(...fresh);
@@ -174,8 +191,15 @@ export class Engine {
         }
         const tail = streamer.flush();
         if (tail) o.onText?.(tail);
-        return {text: streamer.text, tokens: out, promptTokens: tokens.length, reusedPromptTokens: reused, stats: stats.snapshot(), cancelled,
-            finish: end.finish, stopToken: end.stopToken, drafter: drafter?.name ?? "none"};
+        // a repetition was streamed up to the token that completed it; the result keeps the text before it, to the
+        // last sentence end in its first copy
+        if (end.repetition) {
+            const start = sentenceCut(out, end.repetition, (t) => this.model.detokenize(t));
+            end = {...end, tokens: out.slice(0, start), repetition: {...end.repetition, start, cut: out.slice(start)}};
+        }
+        const kept = end.repetition ? end.tokens! : out;
+        return {text: end.repetition ? this.model.detokenize(kept) : streamer.text, tokens: kept, promptTokens: tokens.length, reusedPromptTokens: reused, stats: stats.snapshot(), cancelled,
+            finish: end.finish, stopToken: end.stopToken, repetition: end.repetition, drafter: drafter?.name ?? "none"};
     }
 
     async dispose(): Promise<void> {

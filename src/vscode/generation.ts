@@ -1,6 +1,7 @@
 import * as vscode from "vscode";
-import type {LanguageIdentifier} from "../core/langid";
-import {languageByCode} from "../core/languages";
+import {outputVerdict, type LanguageIdentifier, type OutputVerdict} from "../core/langid";
+import {verdictName} from "../core/wrongLanguage";
+import {languageByCode, SCRIPT_NAMES} from "../core/languages";
 import type {PromptSpec} from "../core/tasks";
 import {formatLoopDelay} from "./common/loopDelay";
 import type {Task} from "./common/statsStore";
@@ -30,6 +31,11 @@ export interface EditorGeneration {
     label: string;
     /** Why an empty result is empty, for the message the user gets (the task's own words). */
     emptyMessage: string;
+    /**
+     * When the output check finds another language or script: the generation to run instead, into what was written
+     * (src/core/wrongLanguage.ts), and how to say what was changed ("an example sentence pair in Slovak"); once.
+     */
+    retry?: (v: OutputVerdict) => {generation: EditorGeneration; how: string} | undefined;
 }
 
 /** What writing into the editor needs. */
@@ -58,7 +64,7 @@ export function refuseIfBusy(session: EditorSession): boolean {
  * Runs one generation into the editor through the session: a cancellable progress notification with the live
  * numbers, one undo step, a message when the result is empty, the output language checked at the end.
  */
-export async function generateIntoEditor(d: EditorDeps, g: EditorGeneration): Promise<{text: string; cancelled: boolean} | undefined> {
+export async function generateIntoEditor(d: EditorDeps, g: EditorGeneration, quiet = false): Promise<{text: string; cancelled: boolean; verdict?: OutputVerdict} | undefined> {
     const opened = await d.session.open({task: g.task, lang: g.lang, priority: "command", label: g.label, interactive: true});
     if (!opened.ok) {
         if (opened.busy !== undefined) void vscode.window.showWarningMessage(busyMessage(opened.busy));
@@ -80,13 +86,22 @@ export async function generateIntoEditor(d: EditorDeps, g: EditorGeneration): Pr
         d.stats.setLoopDelay("generation", g.task, run.loopDelay!);
         d.log.info(formatLoopDelay(g.task, run.loopDelay!));
         const text = g.finalize(result.text);
-        if (!broken) await writer.finish(text);
+        const range = broken ? undefined : await writer.finish(text);
         run.close();
+        // the output check: quiet when a retry may follow (it says what happened itself)
+        const check = async () => d.settings.current.checkLanguage ? checkLanguage(d, text, g.lang, true) : undefined;
+        let verdict: OutputVerdict | undefined;
         if (broken === "edited") void vscode.window.showWarningMessage(vscode.l10n.t("Polyspec stopped: the text it was writing was edited."));
         else if (broken === "closed") d.log.info(`${g.task}: the document was closed; generation stopped`);
-        else if (!result.cancelled && !text.trim()) void vscode.window.showWarningMessage(g.emptyMessage);
-        else if (!result.cancelled && d.settings.current.checkLanguage) await checkLanguage(d, text, g.lang);
-        return {text, cancelled: result.cancelled || !!broken};
+        else if (result.finish === "repetition") {
+            void vscode.window.showWarningMessage(repetitionMessage(!!text.trim()));
+            if (text.trim()) verdict = await check();
+        } else if (!result.cancelled && !text.trim()) void vscode.window.showWarningMessage(g.emptyMessage);
+        else if (!result.cancelled) verdict = await check();
+        const again = range && verdict && g.retry?.(verdict);
+        if (again && verdict) return await retryInto(d, g, again, range!, verdict);
+        if (verdict && !quiet) warnLanguage(d, verdict, g.lang);
+        return {text, cancelled: result.cancelled || !!broken, verdict};
     } catch (e) {
         run.close(e);
         d.log.error(`${g.task}: ${errorMessage(e)}`);
@@ -97,13 +112,49 @@ export async function generateIntoEditor(d: EditorDeps, g: EditorGeneration): Pr
     }
 }
 
-/** Warns when the output is confidently in another language than the one asked for. */
-export async function checkLanguage(d: Pick<EditorDeps, "langid" | "log">, text: string, want: string): Promise<void> {
-    if (!d.langid.supports(want)) return; // e.g. Galician: the identifier has no model for it
+/**
+ * The output was in another language (or script): the generation runs again into what was written, and the user is
+ * told what happened and how it came out.
+ */
+async function retryInto(d: EditorDeps, g: EditorGeneration, again: {generation: EditorGeneration; how: string}, range: vscode.Range, first: OutputVerdict) {
+    const want = languageByCode(g.lang).name, got = verdictName(first);
+    d.log.warn(`${g.task}: output in ${got}, not ${want}: generating again with ${again.how}`);
+    const r = await generateIntoEditor(d, {...again.generation, target: {kind: "replace", range}, retry: undefined}, true);
+    if (!r || r.cancelled) return r;
+    if (r.verdict?.kind === "ok" || r.verdict?.kind === "unknown") {
+        void vscode.window.showInformationMessage(vscode.l10n.t("Polyspec: the output came out in {0}, not {1}, so it was generated again with {2}; it is in {1} now.", got, want, again.how));
+    } else {
+        void vscode.window.showWarningMessage(vscode.l10n.t("Polyspec: the output came out in {0}, not {1}, also when generated again with {2}. The model may not know {1} well; try another model.", r.verdict ? verdictName(r.verdict) : got, want, again.how));
+    }
+    return r;
+}
+
+/** What the user is told when the loop guard ended a generation (the document holds the text before the loop). */
+export function repetitionMessage(kept: boolean): string {
+    return kept ? vscode.l10n.t("Polyspec stopped: the model started repeating itself. The text before the repetition is kept.")
+        : vscode.l10n.t("Polyspec stopped: the model started repeating itself (or the text it was given) at once, so nothing was written. Try again with a longer or different text.");
+}
+
+/**
+ * Warns when the output is confidently in another language than the one asked for, or in the other script of a
+ * language written in two (Serbian in Latin when Cyrillic was asked for).
+ */
+export async function checkLanguage(d: Pick<EditorDeps, "langid" | "log">, text: string, want: string, quiet = false): Promise<OutputVerdict> {
+    if (!d.langid.supports(want)) return {kind: "unknown"}; // e.g. Galician: the identifier has no model for it
     await d.langid.ready();
-    const got = d.langid.identify(text);
-    if (!got || got.code === want || !got.reliable) return;
+    const v = outputVerdict(want, d.langid.identify(text));
+    if (!quiet) warnLanguage(d, v, want);
+    return v;
+}
+
+/** The output check's warning (nothing when the output is in the language asked for, or the check cannot tell). */
+function warnLanguage(d: Pick<EditorDeps, "log">, v: OutputVerdict, want: string): void {
     const name = (c: string) => { try { return languageByCode(c).name; } catch { return c; } };
-    d.log.warn(`output language: asked for ${want}, got ${got.code}`);
-    void vscode.window.showWarningMessage(vscode.l10n.t("Polyspec: the output looks like {0}, not {1}. The model may not know {1} well; try another model.", name(got.code), name(want)));
+    if (v.kind === "script") {
+        d.log.warn(`output script: asked for ${want} (${v.want}), got ${v.got}`);
+        void vscode.window.showWarningMessage(vscode.l10n.t("Polyspec: the output is written in {0} script, not {1} as asked ({2}).", SCRIPT_NAMES[v.got], SCRIPT_NAMES[v.want], name(want)));
+    } else if (v.kind === "language") {
+        d.log.warn(`output language: asked for ${want}, got ${v.got}`);
+        void vscode.window.showWarningMessage(vscode.l10n.t("Polyspec: the output looks like {0}, not {1}. The model may not know {1} well; try another model.", name(v.got), name(want)));
+    }
 }

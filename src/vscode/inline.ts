@@ -45,6 +45,8 @@ export class InlineProvider implements vscode.InlineCompletionItemProvider {
             const r = await run.generate(storyPrompt(context, lang), {maxTokens: s.inlineMaxTokens, stopWhen: lineEnded});
             run.close();
             if (r.cancelled || token.isCancellationRequested) return undefined;
+            // a suggestion that ran into a loop (or wrote out the text before the cursor again) is not offered at all
+            if (r.finish === "repetition") { this.d.log.debug(`inline: suggestion dropped, the model started repeating itself`); return undefined; }
             const text = joinContinuation(before, trimContinuation(dropBrokenTail(r.text), "line"), languageByCode(lang).noSpaces);
             if (!text.trim()) { this.d.log.debug(`inline: nothing new after the text (${r.finish})`); return undefined; }
             this.cache.set(before, text);

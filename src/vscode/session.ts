@@ -1,7 +1,7 @@
 import * as vscode from "vscode";
 import {summary, type StatsSnapshot} from "../core/stats";
 import type {Sampling} from "../core/target";
-import type {PromptSpec} from "../core/tasks";
+import {repetitionOptions, type PromptSpec} from "../core/tasks";
 import type {Drafter} from "../core/drafter";
 import type {Engine, GenerateResult} from "../engine/engine";
 import type {Job, JobGate, Priority} from "./common/jobs";
@@ -62,7 +62,7 @@ export class EditorSession {
             this.status.dispatch({type: "start", job: r.task, lang: r.lang, drafter: route.label});
             this.live.start(r.task, r.lang, route.label);
             return {ok: true, run: new SessionRun(r, engine, acquired.job, route, drafter, this.settings.current, {
-                update: (snap) => this.live.update(snap), finish: (stats, error) => this.finish(r, route, stats, error), log: this.log})};
+                update: (snap) => this.live.update(snap), finish: (result, error) => this.finish(r, route, result, error), log: this.log})};
         } catch (e) {
             acquired.job.done();
             throw e;
@@ -84,8 +84,8 @@ export class EditorSession {
     }
 
     /** A run's end: statistics, live stream, status bar. */
-    private finish(r: SessionRequest, route: Route, stats: StatsSnapshot | undefined, error?: unknown): void {
-        if (stats) this.stats.record({task: r.task, lang: r.lang, drafter: route.label, stats, at: Date.now()});
+    private finish(r: SessionRequest, route: Route, result: Pick<GenerateResult, "stats" | "finish"> | undefined, error?: unknown): void {
+        if (result) this.stats.record({task: r.task, lang: r.lang, drafter: route.label, stats: result.stats, at: Date.now(), looped: result.finish === "repetition"});
         this.live.end();
         if (error !== undefined && r.priority === "command") this.status.dispatch({type: "fail", message: errorMessage(error)});
         else this.status.dispatch({type: "finish"});
@@ -95,7 +95,7 @@ export class EditorSession {
 /** What a run reports to its session. */
 interface RunHooks {
     update(s: StatsSnapshot): void;
-    finish(stats: StatsSnapshot | undefined, error?: unknown): void;
+    finish(result: Pick<GenerateResult, "stats" | "finish"> | undefined, error?: unknown): void;
     log: Log;
 }
 
@@ -117,13 +117,15 @@ export class SessionRun {
         try {
             this.result = await this.engine.generate(prompt, this.drafter, {
                 maxTokens: o.maxTokens, k: this.s.k, adaptive: true, sampling: sampling(this.s), cancel: this.job.cancel, stopWhen: o.stopWhen,
-                profile: `${this.request.task === "inline" ? "story" : this.request.task}:${this.request.lang}`,
+                profile: `${this.request.task === "inline" ? "story" : this.request.task}:${this.request.lang}`, repetition: repetitionOptions(this.request.task),
                 onText: o.onText, onStats: (snap) => this.hooks.update(snap),
             });
         } finally {
             this.loopDelay = probe.stop();
         }
-        this.hooks.log.info(`${this.request.task} [${this.route.label}] ${summary(this.result.stats)}${this.result.cancelled ? " (cancelled)" : ""}; event-loop p99 ${this.loopDelay.p99} ms`);
+        const rep = this.result.repetition;
+        this.hooks.log.info(`${this.request.task} [${this.route.label}] ${summary(this.result.stats)}${this.result.cancelled ? " (cancelled)" : ""}` +
+            `${rep ? ` (loop guard: ${rep.echo ? "echo of the prompt" : `repetition at distance ${rep.distance}`}, ${rep.cut.length} tokens cut)` : ""}; event-loop p99 ${this.loopDelay.p99} ms`);
         return this.result;
     }
 
@@ -132,7 +134,7 @@ export class SessionRun {
         if (this.closed) return;
         this.closed = true;
         try {
-            this.hooks.finish(this.result?.stats, error);
+            this.hooks.finish(this.result, error);
         } finally {
             this.job.done();
         }

@@ -1,7 +1,8 @@
 import * as vscode from "vscode";
 import {languageByCode, isLanguageCode} from "../core/languages";
-import {translationPrompt} from "../core/tasks";
-import {generateIntoEditor, refuseIfBusy, type EditorDeps} from "./generation";
+import {translationPrompt, type LanguageHints} from "../core/tasks";
+import {retryHints} from "../core/wrongLanguage";
+import {generateIntoEditor, refuseIfBusy, type EditorDeps, type EditorGeneration} from "./generation";
 import {dropBrokenTail, languagePickItems, pushRecent, translationBudget} from "./common/text";
 
 const RECENT = "polyspec.recentLanguages";
@@ -48,21 +49,32 @@ export async function translateSelection(d: EditorDeps & {memento: vscode.Mement
         ? {kind: "insert" as const, position: editor.document.lineAt(sel.end.line).range.end}
         : {kind: "replace" as const, range: new vscode.Range(editor.document.positionAt(editor.document.offsetAt(sel.start) + lead.length), editor.document.positionAt(editor.document.offsetAt(sel.end) - trail.length))};
     const sep = below ? (editor.document.lineAt(sel.end.line).text.length > 0 ? "\n\n" : "\n") : "";
-    let started = false;
-    await generateIntoEditor(d, {
-        task: "translate", lang, prompt: translationPrompt(selected.trim(), lang),
-        maxTokens: translationBudget(Math.ceil(selected.length / 3), s.translationMaxTokens),
-        editor, target,
-        filter: (delta) => {
-            if (started) return delta;
-            const t = delta.replace(/^\s+/, "");
-            if (!t) return "";
-            started = true;
-            return sep + t;
-        },
-        finalize: (raw) => (dropBrokenTail(raw).trim() ? sep + dropBrokenTail(raw).trim() : ""),
-        title: vscode.l10n.t("Polyspec: translating into {0}", name),
-        label: `${vscode.l10n.t("translating")} → ${name}`,
-        emptyMessage: vscode.l10n.t("Polyspec: the model returned no translation into {0}. Try again, a shorter selection, or another model.", name),
-    });
+    const generation = (hints: LanguageHints, title: string): EditorGeneration => {
+        let started = false;
+        return {
+            task: "translate", lang, prompt: translationPrompt(selected.trim(), lang, hints),
+            maxTokens: translationBudget(Math.ceil(selected.length / 3), s.translationMaxTokens),
+            editor, target,
+            filter: (delta) => {
+                if (started) return delta;
+                const t = delta.replace(/^\s+/, "");
+                if (!t) return "";
+                started = true;
+                return sep + t;
+            },
+            finalize: (raw) => (dropBrokenTail(raw).trim() ? sep + dropBrokenTail(raw).trim() : ""),
+            title,
+            label: `${vscode.l10n.t("translating")} → ${name}`,
+            emptyMessage: vscode.l10n.t("Polyspec: the model returned no translation into {0}. Try again, a shorter selection, or another model.", name),
+        };
+    };
+    // output in another language or script: translated again once, into what was written, with the instruction
+    // naming the language in itself (src/core/wrongLanguage.ts)
+    const retry = (v: Parameters<typeof retryHints>[0]) => {
+        const hints = retryHints(v);
+        if (!hints) return undefined;
+        const how = vscode.l10n.t("an instruction to write {0} only", name);
+        return {generation: generation(hints, vscode.l10n.t("Polyspec: translating into {0} again, with {1}", name, how)), how};
+    };
+    await generateIntoEditor(d, {...generation({}, vscode.l10n.t("Polyspec: translating into {0}", name)), retry});
 }

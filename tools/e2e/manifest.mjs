@@ -7,8 +7,9 @@ import path from "node:path";
 import {fileURLToPath} from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-// the language codes of src/core/languages.ts (the table's lang("xx", ...) entries)
-const LANGS = [...fs.readFileSync(path.join(root, "src/core/languages.ts"), "utf8").matchAll(/^\s*lang\("([a-z]{2,3})",/gm)].map((m) => m[1]);
+// the language codes of src/core/languages.ts (the table's lang("xx", ...) entries; a script subtag for each further
+// script of a language written in two: "sr-Latn", "zh-Hant")
+const LANGS = [...fs.readFileSync(path.join(root, "src/core/languages.ts"), "utf8").matchAll(/^\s*lang\("([a-z]{2,3}(?:-[A-Z][a-z]{3})?)",/gm)].map((m) => m[1]);
 const SPEC = "^(auto|none|lookup|cascade|ngram:.+|model:.+)$";
 
 const commands = [

@@ -11,6 +11,9 @@ export interface StatsRow {
     langLabel: string;
     drafter: string;
     runs: number;
+    /** Runs the loop guard ended (the model started repeating itself), and their share of `runs`. */
+    loops: number;
+    loopShare: number | null;
     tokens: number;
     /** Draft tokens verified: the evidence behind acceptanceRate. */
     drafted: number;
@@ -67,7 +70,7 @@ export type Strings = Record<
     "title" | "model" | "autoTuneOn" | "autoTuneOff" | "language" | "drafter" | "runs" | "tokens" | "acceptance" |
     "tokensPerStep" | "tokensPerSecond" | "speedup" | "live" | "idle" | "empty" | "reset" | "chartSpeed" |
     "chartAcceptance" | "responsiveness" | "generation" | "training" | "p50" | "p99" | "max" | "none" | "chosen" | "measuring" | "ofDrafts" |
-    "baselineHint",
+    "baselineHint" | "loops" | "loopsHint" | "ofRuns",
     string
 >;
 

@@ -1,5 +1,5 @@
 import * as path from "node:path";
-import {isLanguageCode} from "../../core/languages";
+import {canonicalLanguageCode} from "../../core/languages";
 import {DRAFTER_SPEC_RE} from "./router";
 
 /**
@@ -105,9 +105,11 @@ export function validateDrafters(v: unknown, problems: string[]): Record<string,
     if (v === undefined || v === null) return out;
     if (typeof v !== "object" || Array.isArray(v)) { problems.push("polyspec.drafters must be an object like {\"de\": \"cascade\"}"); return out; }
     for (const [lang, spec] of Object.entries(v as Record<string, unknown>)) {
-        if (lang !== "*" && !isLanguageCode(lang)) { problems.push(`polyspec.drafters: "${lang}" is not a language code`); continue; }
+        // any spelling of a code ("sr-latn", "sr-Cyrl", "zh-TW") keys the table's code ("sr-Latn", "sr", "zh-Hant")
+        const code = lang === "*" ? lang : canonicalLanguageCode(lang);
+        if (!code) { problems.push(`polyspec.drafters: "${lang}" is not a language code`); continue; }
         if (typeof spec !== "string" || !DRAFTER_SPEC_RE.test(spec.trim())) { problems.push(`polyspec.drafters.${lang}: "${String(spec)}" is not auto, none, lookup, cascade, ngram:FILE or model:MODEL`); continue; }
-        out[lang] = spec.trim();
+        out[code] = spec.trim();
     }
     return out;
 }

@@ -1,4 +1,4 @@
-import {acceptanceRate, Stats, tokensPerSecond, tokensPerStep, speedup, type StatsSnapshot} from "../../core/stats";
+import {acceptanceRate, loopShare, Stats, tokensPerSecond, tokensPerStep, speedup, type StatsSnapshot} from "../../core/stats";
 import {languageByCode, languageLabel, isLanguageCode} from "../../core/languages";
 import {num, type StatsRow} from "./protocol";
 
@@ -16,6 +16,8 @@ export interface RunRecord {
     drafter: string;
     stats: StatsSnapshot;
     at: number;
+    /** The loop guard ended it: the model started repeating itself (or the text it was given). */
+    looped?: boolean;
 }
 
 interface Bucket {
@@ -23,6 +25,8 @@ interface Bucket {
     drafter: string;
     total: StatsSnapshot;
     runs: number;
+    /** Runs the loop guard ended (absent in stores saved before the guard: 0). */
+    loops?: number;
     recent: RunRecord[];
 }
 
@@ -54,6 +58,7 @@ export class StatsStore {
         t.merge(r.stats);
         b.total = t.snapshot();
         b.runs++;
+        if (r.looped) b.loops = (b.loops ?? 0) + 1;
         b.recent.push(r);
         if (b.recent.length > this.recentMax) b.recent.shift();
     }
@@ -98,6 +103,8 @@ export class StatsStore {
                 langLabel: isLanguageCode(b.lang) ? languageLabel(languageByCode(b.lang)) : b.lang,
                 drafter: b.drafter,
                 runs: b.runs,
+                loops: b.loops ?? 0,
+                loopShare: num(loopShare(b.loops ?? 0, b.runs)),
                 tokens: b.total.tokens,
                 drafted: b.total.drafted,
                 acceptanceRate: num(acceptanceRate(b.total)),
@@ -129,7 +136,7 @@ export class StatsStore {
             for (const b of o.buckets as Bucket[]) {
                 if (!b || typeof b.lang !== "string" || typeof b.drafter !== "string" || !validSnapshot(b.total) || !Array.isArray(b.recent)) continue;
                 const recent = b.recent.filter((r) => r && validSnapshot(r.stats)).slice(-recentMax);
-                s.buckets.set(StatsStore.key(b.lang, b.drafter), {lang: b.lang, drafter: b.drafter, total: b.total, runs: Number(b.runs) || recent.length, recent});
+                s.buckets.set(StatsStore.key(b.lang, b.drafter), {lang: b.lang, drafter: b.drafter, total: b.total, runs: Number(b.runs) || recent.length, loops: Number(b.loops) || 0, recent});
             }
         }
         return s;

@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import {simulate} from "../../../src/bench/simulate";
 import {CostAwarePolicy, CostCurve, FixedPolicy, type DraftPolicy} from "../../../src/core/policy";
+import {RepetitionGuard, type RepetitionOptions} from "../../../src/core/repetition";
 import {speculate} from "../../../src/core/speculate";
+import {repetitionOptions} from "../../../src/core/tasks";
 import {Stats} from "../../../src/core/stats";
 import type {PositionResult, Target} from "../../../src/core/target";
 import {LookupDrafter} from "../../../src/drafters/lookup";
@@ -67,6 +69,45 @@ describe("one loop: the simulation replays the live loop exactly", () => {
             assert.deepEqual([s.steps, s.drafted, s.accepted, s.tokens, s.stepsByDrafts], [l.stats.steps, l.stats.drafted, l.stats.accepted, l.stats.tokens, l.stats.stepsByDrafts]);
             assert.ok(l.stats.accepted > 0 && l.stats.drafted > l.stats.accepted, `drafts with hits and misses (${l.stats.accepted}/${l.stats.drafted})`);
             assert.ok(l.records.some((r) => r.stopToken === 0), "some outputs end on the stop token");
+        });
+    }
+});
+
+describe("one loop with the loop guard: speculation and plain decoding stop at the same token, and so does the replay", () => {
+    const curve = () => new CostCurve({1: 10, 2: 14, 4: 21, 8: 35, 16: 60}, 16, false);
+    /** Live runs with a fresh guard per request; every emitted token kept for the replay. */
+    async function guarded(drafter: Drafter | undefined, policy: DraftPolicy, options: Partial<RepetitionOptions>) {
+        const stats = new Stats();
+        const runs: {prompt: number[]; output: number[]; kept: number[]; finish: string; at?: number; stopToken?: number; maxTokens: number}[] = [];
+        for (const [i, prompt] of PROMPTS.entries()) {
+            const s = new Stats();
+            const r = await speculate(new ToyTarget(prompt, i), drafter, prompt, {maxTokens: 120, policy, guard: new RepetitionGuard(prompt, options)}, s);
+            stats.merge(s.snapshot());
+            runs.push({prompt, output: [...r.tokens, ...r.repetition?.cut ?? []], kept: r.tokens, finish: r.finish, at: r.repetition?.at, stopToken: r.stopToken, maxTokens: 120});
+        }
+        return {stats: stats.snapshot(), runs};
+    }
+    for (const [task, options] of [["story", repetitionOptions("story")], ["translate", repetitionOptions("translate")]] as const) {
+        it(`${task} options`, async () => {
+            const plain = await guarded(undefined, new FixedPolicy(0), options);
+            assert.ok(plain.runs.some((r) => r.finish === "repetition"), "the toy target's cycles are loops");
+            for (const [name, d, p] of [["lookup k=4", new LookupDrafter(1, 3), new FixedPolicy(4)], ["cascade cost-aware", cascadeOf(), new CostAwarePolicy(curve(), 8)]] as const) {
+                const spec = await guarded(d, p, options);
+                assert.deepEqual(spec.runs.map((r) => [r.finish, r.at, r.kept]), plain.runs.map((r) => [r.finish, r.at, r.kept]), `${name}: same stop, same output`);
+                assert.equal(spec.stats.tokens, plain.stats.tokens, `${name}: the same tokens emitted`);
+                assert.ok(spec.stats.accepted > 0, `${name} drafted`);
+                // the replay of these runs (their emitted tokens) with the same guard takes the live steps exactly
+                const sim = new Stats();
+                const replayDrafter = name.startsWith("lookup") ? new LookupDrafter(1, 3) : cascadeOf();
+                const replayPolicy = name.startsWith("lookup") ? new FixedPolicy(4) : new CostAwarePolicy(curve(), 8);
+                for (const r of spec.runs) {
+                    const s = await simulate(r, replayDrafter, replayPolicy, curve(), undefined, options);
+                    assert.equal(s.looped, r.finish === "repetition");
+                    sim.merge(s.snapshot());
+                }
+                const s = sim.snapshot();
+                assert.deepEqual([s.steps, s.drafted, s.accepted, s.tokens], [spec.stats.steps, spec.stats.drafted, spec.stats.accepted, spec.stats.tokens], `${name}: replay = live`);
+            }
         });
     }
 });

@@ -9,7 +9,7 @@ describe("corpus: language table", () => {
         assert.ok(scripts.size >= 6, [...scripts].join(","));
         assert.equal(new Set(LANGUAGES.map((l) => l.code)).size, LANGUAGES.length);
         for (const l of LANGUAGES) {
-            assert.match(l.code, /^[a-z]{2}$/);
+            assert.match(l.code, /^[a-z]{2}(-(Latn|Hant))?$/);
             assert.ok(l.name && l.native);
             if (l.code !== "en") assert.ok(Object.keys(l.sources).length > 0, l.code);
         }
