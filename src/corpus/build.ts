@@ -16,7 +16,7 @@ import {defaultCorpusDir, defaultDownloadsDir, languagePaths, type CorpusPaths, 
 import {isNarrativeTarget} from "./prompts";
 import {DEFAULT_SEED, hasher, segmentId, sortByHash} from "./split";
 import {addStats, campaignPackage, emptyStats, readWesnothLocale, WESNOTH_CAMPAIGNS, WESNOTH_DATA_PACKAGE, WESNOTH_LICENCE, WESNOTH_MEMBERS, type Pair, type ReadStats} from "./wesnoth";
-import {readJsonl, checkCorpus} from "./verify";
+import {readJsonl, checkCorpus, heldOutOf} from "./verify";
 
 /**
  * The corpus build: fetch the packages, decide the held-out English segments once for all languages, then per
@@ -203,8 +203,9 @@ export async function buildCorpus(opts: BuildOptions = {}): Promise<BuildResult>
         done++;
     }
 
-    // ---- training text, decontaminated against every held-out text of every language of this build
-    const heldAll = new HeldOut();
+    // ---- training text, decontaminated against every held-out text of every language in the folder: this build's
+    // and those built before (a language built later must not train on another language's test texts either)
+    const heldAll = heldOutOf(out);
     for (const k of heldEnglish) heldAll.addKey(k);
     for (const w of work) for (const t of w.heldTargets) heldAll.add(t);
     for (const w of work) {

@@ -165,6 +165,17 @@ describe("corpus: build on fixtures", function () {
         assert.equal(found[0]!.file, path.join("de", "mono.txt"));
     });
 
+    it("a language built later is decontaminated against the held-out texts of the languages built before", async () => {
+        const o3 = tmpDir();
+        await build(pkgs, o3, ["fr"]);
+        const frHeld = readJsonl<Row>(corpusPaths("fr", o3).testStory)[0]!.ref;
+        // the German sources carry that French test text (as help pages carry key names in every language)
+        const pk3 = makeFixturePackages(tmpDir(), {extraFortunes: [frHeld]});
+        const r = await build(pk3, o3, ["de"]);
+        assert.deepEqual(r.contamination, [], "the build's own check over the whole folder finds nothing");
+        assert.ok(!lines(corpusPaths("de", o3).mono).map(normKey).includes(normKey(frHeld)));
+    });
+
     it("reports a package that cannot be fetched by name and still builds the other languages", async () => {
         const o3 = tmpDir();
         const logs: string[] = [];
