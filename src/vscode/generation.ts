@@ -1,7 +1,9 @@
 import * as vscode from "vscode";
 import type {LanguageIdentifier} from "../core/langid";
 import {languageByCode} from "../core/languages";
+import type {Drafter} from "../core/drafter";
 import type {PromptSpec} from "../core/tasks";
+import type {Engine} from "../engine/engine";
 import {formatLoopDelay} from "./common/loopDelay";
 import type {Task} from "./common/statsStore";
 import type {LiveStats} from "./liveStats";
@@ -30,7 +32,26 @@ export interface EditorGeneration {
     label: string;
     /** Why an empty result is empty, for the message the user gets (the task's own words). */
     emptyMessage: string;
+    /**
+     * The request as the loaded engine makes it (a translation memory's matches are tokenized with the model):
+     * the prompt (instead of `prompt`), a memory drafter and profile, and a note of what was used (shown in the
+     * progress notification and the status bar).
+     */
+    prepare?: (engine: Engine) => Promise<Prepared>;
+    /** Called with the final text's range once it is written (not after a cancel or an edit that stopped it). */
+    onWritten?: (range: vscode.Range, text: string) => void;
 }
+
+/** A request prepared with the loaded engine. */
+export interface Prepared {
+    prompt: PromptSpec;
+    memory?: Drafter;
+    profile?: string;
+    note?: string;
+}
+
+/** How long what a generation used stays in the status bar after it ends. */
+const NOTE_MS = 30_000;
 
 /** What writing into the editor needs. */
 export interface EditorDeps {
@@ -67,12 +88,19 @@ export async function generateIntoEditor(d: EditorDeps, g: EditorGeneration): Pr
     const run = opened.run;
     let broken: "edited" | "closed" | undefined;
     const writer = new StreamWriter(g.editor.document, g.target, (why) => { broken = why; run.cancel(); });
+    let note: vscode.Disposable | undefined;
     try {
-        const result = await vscode.window.withProgress({location: vscode.ProgressLocation.Notification, title: g.title, cancellable: true}, async (progress, token) => {
+        const req: Prepared = g.prepare ? await g.prepare(run.engine) : {prompt: g.prompt};
+        if (req.note) {
+            d.log.info(`${g.task} -> ${g.lang}: ${req.note}`);
+            note = vscode.window.setStatusBarMessage(`$(database) Polyspec: ${req.note}`);
+        }
+        const title = req.note ? `${g.title} (${req.note})` : g.title;
+        const result = await vscode.window.withProgress({location: vscode.ProgressLocation.Notification, title, cancellable: true}, async (progress, token) => {
             const subs = [token.onCancellationRequested(() => run.cancel()),
                 d.live.onDidChange((v) => { if (v?.tokensPerSecond != null) progress.report({message: `${v.tokens} tok · ${v.tokensPerSecond.toFixed(1)} tok/s`}); })];
             try {
-                return await run.generate(g.prompt, {maxTokens: g.maxTokens, stopWhen: g.stopWhen, onText: (delta) => writer.append(g.filter(delta))});
+                return await run.generate(req.prompt, {maxTokens: g.maxTokens, stopWhen: g.stopWhen, onText: (delta) => writer.append(g.filter(delta)), memory: req.memory, profile: req.profile});
             } finally {
                 for (const s of subs) s.dispose();
             }
@@ -80,8 +108,9 @@ export async function generateIntoEditor(d: EditorDeps, g: EditorGeneration): Pr
         d.stats.setLoopDelay("generation", g.task, run.loopDelay!);
         d.log.info(formatLoopDelay(g.task, run.loopDelay!));
         const text = g.finalize(result.text);
-        if (!broken) await writer.finish(text);
+        const range = broken ? undefined : await writer.finish(text);
         run.close();
+        if (range && !result.cancelled && !broken && text.trim()) g.onWritten?.(range, text);
         if (broken === "edited") void vscode.window.showWarningMessage(vscode.l10n.t("Polyspec stopped: the text it was writing was edited."));
         else if (broken === "closed") d.log.info(`${g.task}: the document was closed; generation stopped`);
         else if (!result.cancelled && !text.trim()) void vscode.window.showWarningMessage(g.emptyMessage);
@@ -94,6 +123,7 @@ export async function generateIntoEditor(d: EditorDeps, g: EditorGeneration): Pr
         return undefined;
     } finally {
         writer.dispose();
+        if (note) setTimeout(() => note!.dispose(), NOTE_MS);
     }
 }
 

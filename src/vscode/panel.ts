@@ -72,5 +72,6 @@ function strings(): Strings {
         p50: t("median"), p99: t("p99"), max: t("max"), none: t("not measured yet"), chosen: t("chosen by the router"),
         baselineHint: t("A speed-up is shown once this drafter and plain decoding (drafter none) of this model have each generated enough tokens for it to be more than noise; auto-tuning makes plain runs."),
         measuring: t("measuring… {0} of {1} tokens"), ofDrafts: t("of {0} drafts"),
+        memory: t("with the translation memory's drafter (Translate Selection with TM matches)"), withoutMemory: t("without TM: {0}"),
     };
 }

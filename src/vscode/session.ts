@@ -3,9 +3,11 @@ import {summary, type StatsSnapshot} from "../core/stats";
 import type {Sampling} from "../core/target";
 import type {PromptSpec} from "../core/tasks";
 import type {Drafter} from "../core/drafter";
+import {withMemory} from "../engine/drafters";
 import type {Engine, GenerateResult} from "../engine/engine";
 import type {Job, JobGate, Priority} from "./common/jobs";
 import {LoopDelayProbe, type LoopDelay} from "./common/loopDelay";
+import {runLabel} from "./common/memoryUse";
 import type {Route, Router} from "./common/router";
 import type {Settings} from "./common/settingsModel";
 import type {Task} from "./common/statsStore";
@@ -62,7 +64,8 @@ export class EditorSession {
             this.status.dispatch({type: "start", job: r.task, lang: r.lang, drafter: route.label});
             this.live.start(r.task, r.lang, route.label);
             return {ok: true, run: new SessionRun(r, engine, acquired.job, route, drafter, this.settings.current, {
-                update: (snap) => this.live.update(snap), finish: (stats, error) => this.finish(r, route, stats, error), log: this.log})};
+                update: (snap) => this.live.update(snap), finish: (label, stats, error) => this.finish(r, label, stats, error), log: this.log,
+                relabel: (label) => { this.live.start(r.task, r.lang, label); this.status.dispatch({type: "progress", drafter: label}); }})};
         } catch (e) {
             acquired.job.done();
             throw e;
@@ -83,9 +86,9 @@ export class EditorSession {
         }
     }
 
-    /** A run's end: statistics, live stream, status bar. */
-    private finish(r: SessionRequest, route: Route, stats: StatsSnapshot | undefined, error?: unknown): void {
-        if (stats) this.stats.record({task: r.task, lang: r.lang, drafter: route.label, stats, at: Date.now()});
+    /** A run's end: statistics (under the run's label), live stream, status bar. */
+    private finish(r: SessionRequest, label: string, stats: StatsSnapshot | undefined, error?: unknown): void {
+        if (stats) this.stats.record({task: r.task, lang: r.lang, drafter: label, stats, at: Date.now()});
         this.live.end();
         if (error !== undefined && r.priority === "command") this.status.dispatch({type: "fail", message: errorMessage(error)});
         else this.status.dispatch({type: "finish"});
@@ -95,8 +98,21 @@ export class EditorSession {
 /** What a run reports to its session. */
 interface RunHooks {
     update(s: StatsSnapshot): void;
-    finish(stats: StatsSnapshot | undefined, error?: unknown): void;
+    finish(label: string, stats: StatsSnapshot | undefined, error?: unknown): void;
+    /** The run's drafter label changed before it generated (the memory's drafter joined the routed one). */
+    relabel(label: string): void;
     log: Log;
+}
+
+/** What one generation asks for beyond the prompt. */
+export interface GenerateRequest {
+    maxTokens: number;
+    stopWhen?: (text: string) => boolean;
+    onText?: (delta: string) => void;
+    /** A translation memory's drafter for this request: it leads the routed drafter (withMemory); label "+tm". */
+    memory?: Drafter;
+    /** The cost-aware policy's profile (default "<task>:<lang>"; a memory request has its own, src/tm/use.ts). */
+    profile?: string;
 }
 
 /** One acquired generation: `generate` once, then `close` (always, also after an error). */
@@ -105,25 +121,33 @@ export class SessionRun {
     private closed = false;
     /** The event-loop delay of the extension host while it generated. */
     loopDelay?: LoopDelay;
+    /** The statistics label of the run: the route's, "+tm" when a memory drafter joined it. */
+    label: string;
 
     constructor(readonly request: SessionRequest, readonly engine: Engine, readonly job: Job, readonly route: Route,
-        private readonly drafter: Drafter | undefined, private readonly s: Settings, private readonly hooks: RunHooks) {}
+        private readonly drafter: Drafter | undefined, private readonly s: Settings, private readonly hooks: RunHooks) {
+        this.label = route.label;
+    }
 
     /** Cancels the generation (at its next step). */
     cancel(): void { this.job.cancel.cancel(); }
 
-    async generate(prompt: PromptSpec, o: {maxTokens: number; stopWhen?: (text: string) => boolean; onText?: (delta: string) => void}): Promise<GenerateResult> {
+    async generate(prompt: PromptSpec, o: GenerateRequest): Promise<GenerateResult> {
+        if (o.memory) {
+            this.label = runLabel(this.route.label, true);
+            this.hooks.relabel(this.label);
+        }
         const probe = new LoopDelayProbe();
         try {
-            this.result = await this.engine.generate(prompt, this.drafter, {
+            this.result = await this.engine.generate(prompt, withMemory(o.memory, this.drafter), {
                 maxTokens: o.maxTokens, k: this.s.k, adaptive: true, sampling: sampling(this.s), cancel: this.job.cancel, stopWhen: o.stopWhen,
-                profile: `${this.request.task === "inline" ? "story" : this.request.task}:${this.request.lang}`,
+                profile: o.profile ?? `${this.request.task === "inline" ? "story" : this.request.task}:${this.request.lang}`,
                 onText: o.onText, onStats: (snap) => this.hooks.update(snap),
             });
         } finally {
             this.loopDelay = probe.stop();
         }
-        this.hooks.log.info(`${this.request.task} [${this.route.label}] ${summary(this.result.stats)}${this.result.cancelled ? " (cancelled)" : ""}; event-loop p99 ${this.loopDelay.p99} ms`);
+        this.hooks.log.info(`${this.request.task} [${this.label}] ${summary(this.result.stats)}${this.result.cancelled ? " (cancelled)" : ""}; event-loop p99 ${this.loopDelay.p99} ms`);
         return this.result;
     }
 
@@ -132,7 +156,7 @@ export class SessionRun {
         if (this.closed) return;
         this.closed = true;
         try {
-            this.hooks.finish(this.result?.stats, error);
+            this.hooks.finish(this.label, this.result?.stats, error);
         } finally {
             this.job.done();
         }
