@@ -35,7 +35,8 @@ export class MemoryService implements vscode.Disposable {
         this.changes = new FileChanges(this.filter());
         this.watch();
         this.subs.push(settings.onDidChange(({changed}) => {
-            if (!changed("translationMemory")) return;
+            // the mode only changes how the next translation uses the memory; the files to index are unchanged
+            if (!["enabled", "include", "exclude"].some((k) => changed(`translationMemory.${k}`))) return;
             this.changes.setFilter(this.filter());
             this.watch();
             this.memory.reset();

@@ -3,7 +3,8 @@
 //
 // Steps: open the sample workspace; select English text and Translate Selection into German (the model loads on
 // first use) and check that the editor holds German (eld) without broken characters and that ONE undo restores the
-// English; Continue Story; type in a Markdown story and accept the ghost-text suggestion with Tab; train a German
+// English; build the translation memory from the workspace's locales/en.json + de.json and translate a sentence close
+// to one of them (the memory's term and the match shown; examples mode); Continue Story; type in a Markdown story and accept the ghost-text suggestion with Tab; train a German
 // drafter from a file through the file dialog (worker thread); open the statistics webview and read its numbers,
 // including the extension host's event-loop delay during the generation and the training. Screenshots go to
 // test-results/e2e/. Env: POLYSPEC_E2E_SKIP_SETUP=1 (tools already installed), POLYSPEC_E2E_KEEP=1 (keep the
@@ -17,6 +18,8 @@ import {baseSettings, copyDir, ensureModel, ensureTools, freePort, launchBrowser
 import {flat, Workbench} from "./workbench.mjs";
 
 const OUT = path.join(ROOT, "test-results/e2e");
+// tm.txt is close to locales/en.json's files.saved; German: the plain model's word for "saved", and the memory's
+const TM_CASE = {memoryTerm: "gesichert", plainTerm: "gespeichert"};
 const MAX_P99 = Number(process.env.POLYSPEC_E2E_MAX_LOOP_P99_MS ?? 250);
 const t0 = Date.now();
 const log = (...a) => console.log(`[e2e ${((Date.now() - t0) / 1000).toFixed(1)}s]`, ...a);
@@ -88,6 +91,37 @@ try {
         await wb.waitEditor((t) => t === english, 10_000, "undo to the original");
         await page.keyboard.press("Control+Shift+Z");
         await wb.waitEditor((t) => t === german, 10_000, "redo to the translation");
+    });
+
+    await step("translation memory: built from locales/*.json, its terminology and match shown in a translation", async () => {
+        await wb.runCommand("Polyspec: Build Translation Memory");
+        await wb.pick("Deutsch", "German", "Translation memory for");
+        const built = await wb.seeNotification("translation memory English");
+        log("built:", JSON.stringify(built));
+        assert.match(built, / 12 segments /, "the 12 entries of locales/de.json (keys aligned with en.json)");
+        // examples mode (the memory's matches in the prompt): the default, draft mode, keeps plain decoding's output
+        fs.mkdirSync(path.join(ws, ".vscode"), {recursive: true});
+        fs.writeFileSync(path.join(ws, ".vscode/settings.json"), JSON.stringify({"polyspec.translationMemory.mode": "examples"}));
+        await wb.openFile("tm.txt");
+        const source = flat(fs.readFileSync(path.join(ws, "tm.txt"), "utf8"));
+        await wb.waitEditor((t) => t === source, 10_000, "tm.txt");
+        await page.waitForTimeout(1000); // the workspace setting is read
+        await page.keyboard.press("Control+A");
+        await wb.runCommand("Polyspec: Translate Selection");
+        await wb.pick("Deutsch", "German", "Translate into");
+        const note = await page.locator(".statusbar-item", {hasText: /\d TM match: \d/}).first().innerText({timeout: 120_000});
+        log("status bar:", JSON.stringify(note));
+        assert.match(note, /1 TM match: 8\d%/, "the status bar names the match and its similarity");
+        await wb.waitStatus(["ready"], 240_000);
+        const text = await wb.waitEditor((t) => t !== source && t.trim().length > 0, 10_000, "the translation");
+        log("with the memory:", JSON.stringify(text));
+        // the memory says "gesichert" (locales/de.json: files.saved); the model alone says "gespeichert" (tried first)
+        assert.ok(text.includes(TM_CASE.memoryTerm) && !text.includes(TM_CASE.plainTerm), `the memory's term "${TM_CASE.memoryTerm}" in: ${text}`);
+        assert.match(extensionLog(), /translate -> de: 1 TM match: 8\d%/, "the log names the match");
+        await wb.shot(path.join(OUT, "8-translation-memory.png"));
+        await page.keyboard.press("Control+Z");
+        await wb.waitEditor((t) => t === source, 10_000, "one undo back to the English");
+        result.numbers.tm = {built, note, text};
     });
 
     await step("statistics webview opens beside the editor", async () => {
@@ -288,6 +322,11 @@ try {
     log(`total ${result.totalSeconds.toFixed(0)} s; timings: ${JSON.stringify(timings)}`);
     const passed = Object.keys(timings).length;
     console.log(`e2e: ${result.ok ? passed : passed - 1} passed, ${result.ok ? 0 : 1} failed`);
+}
+
+/** The extension's log so far (the Polyspec output channel's file). */
+function extensionLog() {
+    return findFiles(path.join(dir, "ud/logs"), /Polyspec\.log$/).map((f) => fs.readFileSync(f, "utf8")).join("\n");
 }
 
 function findFiles(d, re) {
