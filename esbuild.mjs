@@ -1,5 +1,5 @@
-// Bundles the extension, the CLI, the training worker and the translation-memory indexing worker. node-llama-cpp is ESM-only and stays external:
-// our code loads it with a dynamic import() (see src/engine/llama.ts).
+// Bundles the extension, the CLI, the training worker and the translation-memory indexing worker. node-llama-cpp
+// is ESM-only and stays external: our code loads it with a dynamic import() (see src/engine/llama.ts).
 import * as esbuild from "esbuild";
 
 const watch = process.argv.includes("--watch");
