@@ -5,7 +5,7 @@ import {languageByCode} from "../core/languages";
 import type {TranslationMemory} from "../tm/memory";
 import {pairName, type LanguagePair} from "../tm/segment";
 import {indexInWorker} from "../tm/worker";
-import {FileChanges, GlobFilter, type FileEvent} from "./common/fileChanges";
+import {expandBraces, FileChanges, GlobFilter, type FileEvent} from "./common/fileChanges";
 import {WorkspaceMemory, type BuildReport, type IndexCall} from "./common/workspaceMemory";
 import {errorMessage, type Log} from "./log";
 import type {SettingsService} from "./settings";
@@ -65,7 +65,7 @@ export class MemoryService implements vscode.Disposable {
         for (const w of this.watchers) w.dispose();
         this.watchers = [];
         if (!this.enabled) return;
-        for (const glob of this.settings.current.tmInclude) {
+        for (const glob of new Set(this.settings.current.tmInclude.flatMap(expandBraces))) { // VS Code's glob does not nest groups
             const w = vscode.workspace.createFileSystemWatcher(glob);
             const on = (kind: FileEvent) => (uri: vscode.Uri) => this.note(kind, uri);
             this.watchers.push(w, w.onDidCreate(on("created")), w.onDidChange(on("changed")), w.onDidDelete(on("deleted")));

@@ -39,11 +39,23 @@ export class GlobFilter {
         return this.inc(p) && !this.exc(p);
     }
 
-    /** VS Code's findFiles form of the globs: one pattern of alternatives ("{a,b}"), undefined when there are none. */
+    /**
+     * VS Code's findFiles form of the globs: one pattern of alternatives ("{a,b}"), undefined when there are none.
+     * VS Code's glob does not nest groups ("{a,**\/{b,c}/**}" matches nothing), so the globs' own groups are expanded.
+     */
     static joined(globs: readonly string[]): string | undefined {
-        if (globs.length === 0) return undefined;
-        return globs.length === 1 ? globs[0] : `{${globs.join(",")}}`;
+        const all = [...new Set(globs.flatMap(expandBraces))];
+        if (all.length === 0) return undefined;
+        return all.length === 1 ? all[0] : `{${all.join(",")}}`;
     }
+}
+
+/** A glob's brace groups expanded into its alternatives: "a/{b,c}/*.{x,y}" -> a/b/*.x, a/b/*.y, a/c/*.x, a/c/*.y. */
+export function expandBraces(glob: string): string[] {
+    const m = /\{([^{}]*)\}/.exec(glob);
+    if (!m) return [glob];
+    const head = glob.slice(0, m.index), tail = glob.slice(m.index + m[0].length);
+    return [...new Set(m[1].split(",").flatMap((alt) => expandBraces(head + alt + tail)))];
 }
 
 /** `file` relative to `folder` with "/" separators, or undefined when it is outside it. */
