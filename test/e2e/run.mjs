@@ -126,7 +126,7 @@ try {
 
     await step("statistics webview opens beside the editor", async () => {
         await wb.runCommand("Polyspec: Show Speculation Statistics");
-        await wb.webview().locator('#table tr[data-lang="de"]').waitFor({timeout: 30_000});
+        await wb.webview().locator('#table tr[data-lang="de"]').first().waitFor({timeout: 30_000});
         await wb.runCommand("View: Focus First Editor Group");
     });
 
@@ -233,6 +233,8 @@ try {
         assert.ok(Number(de.tokensPerSecond) > 0, `German tokens/s: ${de.tokensPerSecond}`);
         assert.ok(Number(de.tokens) > 5);
         assert.ok(rows.some((r) => r.lang === "en"), "an English row (story, inline)");
+        const deTm = rows.find((r) => r.lang === "de" && r.drafter.endsWith("+tm"));
+        assert.ok(deTm && Number(deTm.runs) === 1, "the translation with the memory's drafter: a row of its own (+tm)");
         const loop = await wv.locator("#responsiveness tr[data-loop]").evaluateAll((trs) => Object.fromEntries(trs.map((tr) => [tr.getAttribute("data-loop"),
             Object.fromEntries([...tr.querySelectorAll("td[data-metric]")].map((td) => [td.getAttribute("data-metric"), parseFloat(td.textContent)]))])));
         log("event-loop delay (ms):", JSON.stringify(loop));
