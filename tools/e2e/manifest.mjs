@@ -59,7 +59,8 @@ const manifest = {
     l10n: "./l10n",
     capabilities: {
         untrustedWorkspaces: {supported: "limited", description: "%capabilities.untrusted%",
-            restrictedConfigurations: ["polyspec.model", "polyspec.modelsFolder", "polyspec.drafters", "polyspec.drafterFolder"]},
+            restrictedConfigurations: ["polyspec.model", "polyspec.modelsFolder", "polyspec.drafters", "polyspec.drafterFolder",
+                "polyspec.translationMemory.include", "polyspec.translationMemory.exclude", "polyspec.translationMemory.mode"]},
         virtualWorkspaces: {supported: "limited", description: "%capabilities.virtual%"},
     },
     contributes: {

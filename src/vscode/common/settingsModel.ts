@@ -71,11 +71,11 @@ export const KEYS: Record<keyof Settings, string> = {
 };
 
 /**
- * Keys holding paths (or what resolves to files): ignored from the workspace when it is not trusted. The
- * translation-memory globs are not among them: they only select files inside the workspace's own folders (a glob
- * that leaves them is refused as invalid), which the workspace may name.
+ * Keys holding paths (or what resolves to files), and those that choose which files the translation memory reads
+ * and how it uses them: ignored from the workspace when it is not trusted (a cloned repository cannot point the
+ * indexer at files of its choosing; the user's and the default globs apply there).
  */
-export const RESTRICTED: readonly (keyof Settings)[] = ["model", "modelsFolder", "drafters", "drafterFolder"];
+export const RESTRICTED: readonly (keyof Settings)[] = ["model", "modelsFolder", "drafters", "drafterFolder", "tmInclude", "tmExclude", "tmMode"];
 
 export interface Inspected {
     defaultValue?: unknown;

@@ -58,10 +58,16 @@ describe("editor translation memory: settings", () => {
         }
     });
 
-    it("the globs are not restricted in an untrusted workspace (they only select the workspace's own files)", () => {
-        const r = readSettings(inspector({"translationMemory.include": {workspaceValue: ["po/*.po"]}}), false);
-        assert.deepEqual(r.settings.tmInclude, ["po/*.po"]);
-        assert.deepEqual(r.ignored, []);
+    it("untrusted workspace: its globs and mode are ignored (the user's or the defaults apply); on/off still applies", () => {
+        const r = readSettings(inspector({
+            "translationMemory.include": {globalValue: ["**/*.po"], workspaceValue: ["**/*"]}, "translationMemory.exclude": {workspaceValue: []},
+            "translationMemory.mode": {workspaceValue: "examples"}, "translationMemory.enabled": {workspaceValue: false},
+        }), false);
+        assert.deepEqual(r.settings.tmInclude, ["**/*.po"]);
+        assert.deepEqual(r.settings.tmExclude, TM_EXCLUDE_DEFAULT);
+        assert.equal(r.settings.tmMode, "draft");
+        assert.equal(r.settings.tmEnabled, false);
+        assert.deepEqual(r.ignored.sort(), ["polyspec.translationMemory.exclude", "polyspec.translationMemory.include", "polyspec.translationMemory.mode"]);
     });
 });
 
