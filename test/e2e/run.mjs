@@ -48,7 +48,9 @@ const port = await freePort();
 const server = await step("start code-server", () => startServer({
     dir, folder: ws, port, vsix: VSIX,
     // word wrap: the small sample files then fit on the screen, where the test reads them
-    settings: baseSettings({"polyspec.modelsFolder": MODELS, "polyspec.inline.debounceMs": 200, "editor.wordWrap": "on"}),
+    // translation memory in examples mode (its matches in the prompt, so its terminology shows): no other text here
+    // has a match, so the other translations are plain ones (draft mode, the default, never changes an output)
+    settings: baseSettings({"polyspec.modelsFolder": MODELS, "polyspec.inline.debounceMs": 200, "editor.wordWrap": "on", "polyspec.translationMemory.mode": "examples"}),
     // reuse the machine's measured verification cost curve (the CLI and the benchmark measure the same one)
     env: {POLYSPEC_CACHE: path.join(ROOT, ".cache")},
 }));
@@ -99,13 +101,10 @@ try {
         const built = await wb.seeNotification("translation memory English");
         log("built:", JSON.stringify(built));
         assert.match(built, / 12 segments /, "the 12 entries of locales/de.json (keys aligned with en.json)");
-        // examples mode (the memory's matches in the prompt): the default, draft mode, keeps plain decoding's output
-        fs.mkdirSync(path.join(ws, ".vscode"), {recursive: true});
-        fs.writeFileSync(path.join(ws, ".vscode/settings.json"), JSON.stringify({"polyspec.translationMemory.mode": "examples"}));
+        // examples mode (set in the user settings above): the memory's matches go into the prompt
         await wb.openFile("tm.txt");
         const source = flat(fs.readFileSync(path.join(ws, "tm.txt"), "utf8"));
         await wb.waitEditor((t) => t === source, 10_000, "tm.txt");
-        await page.waitForTimeout(1000); // the workspace setting is read
         await page.keyboard.press("Control+A");
         await wb.runCommand("Polyspec: Translate Selection");
         await wb.pick("Deutsch", "German", "Translate into");
