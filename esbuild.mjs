@@ -1,5 +1,5 @@
-// Bundles the extension, the CLI and the training worker. node-llama-cpp is ESM-only and stays external:
-// our code loads it with a dynamic import() (see src/engine/llama.ts).
+// Bundles the extension, the CLI, the training worker and the translation-memory indexing worker. node-llama-cpp
+// is ESM-only and stays external: our code loads it with a dynamic import() (see src/engine/llama.ts).
 import * as esbuild from "esbuild";
 
 const watch = process.argv.includes("--watch");
@@ -15,6 +15,7 @@ const common = {
 const entries = [
     {entryPoints: ["src/cli/main.ts"], outfile: "dist/cli.js"},
     {entryPoints: ["src/engine/train-worker.ts"], outfile: "dist/worker.js"},
+    {entryPoints: ["src/tm/worker-main.ts"], outfile: "dist/tm-worker.js"},
 ];
 import fs from "node:fs";
 if (fs.existsSync("src/vscode/extension.ts")) entries.push({entryPoints: ["src/vscode/extension.ts"], outfile: "dist/extension.js"});

@@ -8,8 +8,10 @@ import {DrafterCache} from "./drafterCache";
 import {DrafterRegistry} from "./drafterRegistry";
 import {EngineHost} from "./engineHost";
 import {InlineProvider} from "./inline";
+import {KeptService} from "./keptService";
 import {LiveStats} from "./liveStats";
 import {createLog} from "./log";
+import {MemoryService} from "./memoryService";
 import {ModelDownloads} from "./modelDownloads";
 import {StatsPanel} from "./panel";
 import {selectModel} from "./selectModel";
@@ -19,7 +21,8 @@ import {StatsService} from "./statsService";
 import {StatusBar} from "./statusBar";
 import {continueStory} from "./story";
 import {trainDrafter} from "./train";
-import {translateSelection} from "./translate";
+import {pickLanguage, translateSelection} from "./translate";
+import {isLanguageCode} from "../core/languages";
 
 /**
  * Polyspec's editor layer: builds the services (each with the few dependencies it needs), registers the commands,
@@ -55,7 +58,9 @@ export function activate(context: vscode.ExtensionContext): void {
     const langid = createLanguageIdentifier();
     const view = () => stats.view(engines.displayName(), settings.current.autoTune, (lang) => router.current(lang).label, live.current);
     const panel = new StatsPanel(context.extensionUri, stats, live, view, () => stats.reset());
-    const editor = {session, live, stats, settings, langid, log, memento};
+    const memory = new MemoryService(settings, log, context.asAbsolutePath(path.join("dist", "tm-worker.js")), context.storageUri);
+    const kept = new KeptService(memory, log);
+    const editor = {session, live, stats, settings, langid, log, memento, memory, kept};
     const inline = new InlineProvider(editor);
     let inlineReg: vscode.Disposable | undefined;
     const registerInline = () => {
@@ -67,7 +72,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerInline();
 
     context.subscriptions.push(
-        log, settings, status, stats, live, registry, panel, {dispose: () => inlineReg?.dispose()},
+        log, settings, status, stats, live, registry, panel, memory, kept, {dispose: () => inlineReg?.dispose()},
         // the status bar follows the one live stream of the running generation
         live.onDidChange((v) => { if (v) status.dispatch({type: "progress", tokens: v.tokens, tokensPerSecond: v.tokensPerSecond ?? undefined, acceptance: v.acceptanceRate ?? undefined, drafted: v.drafted}); }),
         vscode.commands.registerCommand("polyspec.translateSelection", (arg?: unknown) => translateSelection(editor, arg)),
@@ -81,6 +86,11 @@ export function activate(context: vscode.ExtensionContext): void {
             storage: context.globalStorageUri.fsPath, workerFile: context.asAbsolutePath(path.join("dist", "worker.js"))}, arg)),
         vscode.commands.registerCommand("polyspec.selectModel", () => selectModel({session, engines, downloads, gate, settings, log})),
         vscode.commands.registerCommand("polyspec.showStatistics", () => panel.show()),
+        vscode.commands.registerCommand("polyspec.buildTranslationMemory", async (arg?: unknown) => {
+            const lang = typeof arg === "string" && isLanguageCode(arg) ? arg
+                : await pickLanguage(memento, vscode.l10n.t("Translation memory for translations into... (type an English or native language name)"));
+            return lang ? memory.buildNow(lang) : undefined;
+        }),
         vscode.commands.registerCommand("polyspec.cancel", () => { if (!gate.cancelRunning() && !downloads.cancel()) void vscode.window.setStatusBarMessage(vscode.l10n.t("Polyspec: nothing to cancel"), 2000); }),
         vscode.commands.registerCommand("polyspec.showLog", () => log.show()),
         settings.onDidChange(async ({changed}) => {

@@ -2,7 +2,9 @@ import * as vscode from "vscode";
 import {outputVerdict, type LanguageIdentifier, type OutputVerdict} from "../core/langid";
 import {verdictName} from "../core/wrongLanguage";
 import {languageByCode, SCRIPT_NAMES} from "../core/languages";
+import type {Drafter} from "../core/drafter";
 import type {PromptSpec} from "../core/tasks";
+import type {Engine} from "../engine/engine";
 import {formatLoopDelay} from "./common/loopDelay";
 import type {Task} from "./common/statsStore";
 import type {LiveStats} from "./liveStats";
@@ -36,7 +38,26 @@ export interface EditorGeneration {
      * (src/core/wrongLanguage.ts), and how to say what was changed ("an example sentence pair in Slovak"); once.
      */
     retry?: (v: OutputVerdict) => {generation: EditorGeneration; how: string} | undefined;
+    /**
+     * The request as the loaded engine makes it (a translation memory's matches are tokenized with the model):
+     * the prompt (instead of `prompt`), a memory drafter and profile, and a note of what was used (shown in the
+     * progress notification and the status bar).
+     */
+    prepare?: (engine: Engine) => Promise<Prepared>;
+    /** Called with the final text's range once it is written (not after a cancel or an edit that stopped it). */
+    onWritten?: (range: vscode.Range, text: string) => void;
 }
+
+/** A request prepared with the loaded engine. */
+export interface Prepared {
+    prompt: PromptSpec;
+    memory?: Drafter;
+    profile?: string;
+    note?: string;
+}
+
+/** How long what a generation used stays in the status bar after it ends. */
+const NOTE_MS = 30_000;
 
 /** What writing into the editor needs. */
 export interface EditorDeps {
@@ -73,12 +94,19 @@ export async function generateIntoEditor(d: EditorDeps, g: EditorGeneration, qui
     const run = opened.run;
     let broken: "edited" | "closed" | undefined;
     const writer = new StreamWriter(g.editor.document, g.target, (why) => { broken = why; run.cancel(); });
+    let note: vscode.Disposable | undefined;
     try {
-        const result = await vscode.window.withProgress({location: vscode.ProgressLocation.Notification, title: g.title, cancellable: true}, async (progress, token) => {
+        const req: Prepared = g.prepare ? await g.prepare(run.engine) : {prompt: g.prompt};
+        if (req.note) {
+            d.log.info(`${g.task} -> ${g.lang}: ${req.note}`);
+            note = vscode.window.setStatusBarMessage(`$(database) Polyspec: ${req.note}`);
+        }
+        const title = req.note ? `${g.title} (${req.note})` : g.title;
+        const result = await vscode.window.withProgress({location: vscode.ProgressLocation.Notification, title, cancellable: true}, async (progress, token) => {
             const subs = [token.onCancellationRequested(() => run.cancel()),
                 d.live.onDidChange((v) => { if (v?.tokensPerSecond != null) progress.report({message: `${v.tokens} tok · ${v.tokensPerSecond.toFixed(1)} tok/s`}); })];
             try {
-                return await run.generate(g.prompt, {maxTokens: g.maxTokens, stopWhen: g.stopWhen, onText: (delta) => writer.append(g.filter(delta))});
+                return await run.generate(req.prompt, {maxTokens: g.maxTokens, stopWhen: g.stopWhen, onText: (delta) => writer.append(g.filter(delta)), memory: req.memory, profile: req.profile});
             } finally {
                 for (const s of subs) s.dispose();
             }
@@ -100,6 +128,8 @@ export async function generateIntoEditor(d: EditorDeps, g: EditorGeneration, qui
         else if (!result.cancelled) verdict = await check();
         const again = range && verdict && g.retry?.(verdict);
         if (again && verdict) return await retryInto(d, g, again, range!, verdict);
+        // a written result the user may keep (a retry above tracks its own)
+        if (range && !result.cancelled && !broken && text.trim()) g.onWritten?.(range, text);
         if (verdict && !quiet) warnLanguage(d, verdict, g.lang);
         return {text, cancelled: result.cancelled || !!broken, verdict};
     } catch (e) {
@@ -109,6 +139,7 @@ export async function generateIntoEditor(d: EditorDeps, g: EditorGeneration, qui
         return undefined;
     } finally {
         writer.dispose();
+        if (note) setTimeout(() => note!.dispose(), NOTE_MS);
     }
 }
 

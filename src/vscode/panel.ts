@@ -74,5 +74,6 @@ function strings(): Strings {
         measuring: t("measuring… {0} of {1} tokens"), ofDrafts: t("of {0} drafts"),
         loops: t("Loops"), ofRuns: t("{0} of {1} runs"),
         loopsHint: t("Runs the loop guard stopped because the model started repeating itself (or the text it was given); the text before the repetition was kept."),
+        memory: t("with the translation memory's drafter (Translate Selection with TM matches)"), withoutMemory: t("without TM: {0}"),
     };
 }

@@ -3,9 +3,11 @@ import {summary, type StatsSnapshot} from "../core/stats";
 import type {Sampling} from "../core/target";
 import {repetitionOptions, type PromptSpec} from "../core/tasks";
 import type {Drafter} from "../core/drafter";
+import {withMemory} from "../engine/drafters";
 import type {Engine, GenerateResult} from "../engine/engine";
 import type {Job, JobGate, Priority} from "./common/jobs";
 import {LoopDelayProbe, type LoopDelay} from "./common/loopDelay";
+import {runLabel} from "./common/memoryUse";
 import type {Route, Router} from "./common/router";
 import type {Settings} from "./common/settingsModel";
 import type {Task} from "./common/statsStore";
@@ -62,7 +64,8 @@ export class EditorSession {
             this.status.dispatch({type: "start", job: r.task, lang: r.lang, drafter: route.label});
             this.live.start(r.task, r.lang, route.label);
             return {ok: true, run: new SessionRun(r, engine, acquired.job, route, drafter, this.settings.current, {
-                update: (snap) => this.live.update(snap), finish: (result, error) => this.finish(r, route, result, error), log: this.log})};
+                update: (snap) => this.live.update(snap), finish: (label, result, error) => this.finish(r, label, result, error), log: this.log,
+                relabel: (label) => { this.live.start(r.task, r.lang, label); this.status.dispatch({type: "progress", drafter: label}); }})};
         } catch (e) {
             acquired.job.done();
             throw e;
@@ -83,9 +86,9 @@ export class EditorSession {
         }
     }
 
-    /** A run's end: statistics, live stream, status bar. */
-    private finish(r: SessionRequest, route: Route, result: Pick<GenerateResult, "stats" | "finish"> | undefined, error?: unknown): void {
-        if (result) this.stats.record({task: r.task, lang: r.lang, drafter: route.label, stats: result.stats, at: Date.now(), looped: result.finish === "repetition"});
+    /** A run's end: statistics (under the run's label), live stream, status bar. */
+    private finish(r: SessionRequest, label: string, result: Pick<GenerateResult, "stats" | "finish"> | undefined, error?: unknown): void {
+        if (result) this.stats.record({task: r.task, lang: r.lang, drafter: label, stats: result.stats, at: Date.now(), looped: result.finish === "repetition"});
         this.live.end();
         if (error !== undefined && r.priority === "command") this.status.dispatch({type: "fail", message: errorMessage(error)});
         else this.status.dispatch({type: "finish"});
@@ -95,8 +98,21 @@ export class EditorSession {
 /** What a run reports to its session. */
 interface RunHooks {
     update(s: StatsSnapshot): void;
-    finish(result: Pick<GenerateResult, "stats" | "finish"> | undefined, error?: unknown): void;
+    finish(label: string, result: Pick<GenerateResult, "stats" | "finish"> | undefined, error?: unknown): void;
+    /** The run's drafter label changed before it generated (the memory's drafter joined the routed one). */
+    relabel(label: string): void;
     log: Log;
+}
+
+/** What one generation asks for beyond the prompt. */
+export interface GenerateRequest {
+    maxTokens: number;
+    stopWhen?: (text: string) => boolean;
+    onText?: (delta: string) => void;
+    /** A translation memory's drafter for this request: it leads the routed drafter (withMemory); label "+tm". */
+    memory?: Drafter;
+    /** The cost-aware policy's profile (default "<task>:<lang>"; a memory request has its own, src/tm/use.ts). */
+    profile?: string;
 }
 
 /** One acquired generation: `generate` once, then `close` (always, also after an error). */
@@ -105,26 +121,34 @@ export class SessionRun {
     private closed = false;
     /** The event-loop delay of the extension host while it generated. */
     loopDelay?: LoopDelay;
+    /** The statistics label of the run: the route's, "+tm" when a memory drafter joined it. */
+    label: string;
 
     constructor(readonly request: SessionRequest, readonly engine: Engine, readonly job: Job, readonly route: Route,
-        private readonly drafter: Drafter | undefined, private readonly s: Settings, private readonly hooks: RunHooks) {}
+        private readonly drafter: Drafter | undefined, private readonly s: Settings, private readonly hooks: RunHooks) {
+        this.label = route.label;
+    }
 
     /** Cancels the generation (at its next step). */
     cancel(): void { this.job.cancel.cancel(); }
 
-    async generate(prompt: PromptSpec, o: {maxTokens: number; stopWhen?: (text: string) => boolean; onText?: (delta: string) => void}): Promise<GenerateResult> {
+    async generate(prompt: PromptSpec, o: GenerateRequest): Promise<GenerateResult> {
+        if (o.memory) {
+            this.label = runLabel(this.route.label, true);
+            this.hooks.relabel(this.label);
+        }
         const probe = new LoopDelayProbe();
         try {
-            this.result = await this.engine.generate(prompt, this.drafter, {
+            this.result = await this.engine.generate(prompt, withMemory(o.memory, this.drafter), {
                 maxTokens: o.maxTokens, k: this.s.k, adaptive: true, sampling: sampling(this.s), cancel: this.job.cancel, stopWhen: o.stopWhen,
-                profile: `${this.request.task === "inline" ? "story" : this.request.task}:${this.request.lang}`, repetition: repetitionOptions(this.request.task),
+                profile: o.profile ?? `${this.request.task === "inline" ? "story" : this.request.task}:${this.request.lang}`, repetition: repetitionOptions(this.request.task),
                 onText: o.onText, onStats: (snap) => this.hooks.update(snap),
             });
         } finally {
             this.loopDelay = probe.stop();
         }
         const rep = this.result.repetition;
-        this.hooks.log.info(`${this.request.task} [${this.route.label}] ${summary(this.result.stats)}${this.result.cancelled ? " (cancelled)" : ""}` +
+        this.hooks.log.info(`${this.request.task} [${this.label}] ${summary(this.result.stats)}${this.result.cancelled ? " (cancelled)" : ""}` +
             `${rep ? ` (loop guard: ${rep.echo ? "echo of the prompt" : `repetition at distance ${rep.distance}`}, ${rep.cut.length} tokens cut)` : ""}; event-loop p99 ${this.loopDelay.p99} ms`);
         return this.result;
     }
@@ -134,7 +158,7 @@ export class SessionRun {
         if (this.closed) return;
         this.closed = true;
         try {
-            this.hooks.finish(this.result, error);
+            this.hooks.finish(this.label, this.result, error);
         } finally {
             this.job.done();
         }

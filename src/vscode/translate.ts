@@ -2,8 +2,13 @@ import * as vscode from "vscode";
 import {languageByCode, isLanguageCode} from "../core/languages";
 import {translationPrompt, type LanguageHints} from "../core/tasks";
 import {retryHints} from "../core/wrongLanguage";
-import {generateIntoEditor, refuseIfBusy, type EditorDeps, type EditorGeneration} from "./generation";
+import type {Engine} from "../engine/engine";
+import {translationRequest} from "../tm/use";
+import {describeMatches} from "./common/memoryUse";
+import {generateIntoEditor, refuseIfBusy, type EditorDeps, type EditorGeneration, type Prepared} from "./generation";
 import {dropBrokenTail, languagePickItems, pushRecent, translationBudget} from "./common/text";
+import type {KeptService} from "./keptService";
+import type {MemoryService} from "./memoryService";
 
 const RECENT = "polyspec.recentLanguages";
 
@@ -26,9 +31,19 @@ export async function rememberLanguage(memento: vscode.Memento, code: string): P
     await memento.update(RECENT, pushRecent(memento.get<string[]>(RECENT, []), code));
 }
 
-/** "Translate Selection...": the selection, translated into the picked language, streamed in place or below it. */
-export async function translateSelection(d: EditorDeps & {memento: vscode.Memento}, arg?: unknown): Promise<void> {
+/** What Translate Selection needs beyond writing into the editor: the workspace memory and the kept translations. */
+export type TranslateDeps = EditorDeps & {memento: vscode.Memento; memory: MemoryService; kept: KeptService};
+
+/**
+ * "Translate Selection...": the selection, translated into the picked language, streamed in place or below it.
+ * With the translation memory on (the default), the workspace memory of English -> that language is searched
+ * (built on first use, while the model loads): its matches drive the TM drafter ("draft" mode: the output stays
+ * exactly plain decoding's) or go into the prompt ("examples" mode); the notification and the status bar say what
+ * was used. The translation, if the user keeps it, joins the memory (keptService.ts).
+ */
+export async function translateSelection(d: TranslateDeps, arg?: unknown): Promise<void> {
     if (refuseIfBusy(d.session)) return;
+    d.kept.decideAll(); // the next translation starts: the earlier ones were kept or not
     const editor = vscode.window.activeTextEditor;
     if (!editor) { void vscode.window.showWarningMessage(vscode.l10n.t("Polyspec: open a document and select the text to translate.")); return; }
     const sel = editor.selection;
@@ -44,6 +59,18 @@ export async function translateSelection(d: EditorDeps & {memento: vscode.Mement
     // keep the selection's surrounding whitespace (a selected paragraph keeps its line break)
     const lead = /^\s*/.exec(selected)![0];
     const trail = /\s*$/.exec(selected)![0];
+    const source = selected.trim();
+    const memory = d.memory.forTranslation(lang); // starts indexing on first use, while the model loads
+    // the memory's matches drive the drafter (draft mode) or go into the prompt (examples mode); a retry after
+    // output in another language keeps the memory's drafter under the retry's instruction (src/core/wrongLanguage.ts)
+    const prepare = (hints: LanguageHints) => async (engine: Engine): Promise<Prepared> => {
+        const m = await memory;
+        const retrying = !!(hints.insist || hints.example);
+        if (!m.tm) return {prompt: translationPrompt(source, lang, hints), note: m.why};
+        const r = translationRequest(source, lang, engine.model, {memory: m.tm, mode: retrying ? "draft" : s.tmMode});
+        const note = describeMatches(r.matches, vscode.l10n.t) + (r.matches.length && r.mode === "examples" ? ` · ${vscode.l10n.t("examples in the prompt")}` : "");
+        return {prompt: retrying ? translationPrompt(source, lang, hints) : r.prompt, memory: r.drafter, profile: r.profile, note};
+    };
     const below = s.insertMode === "below";
     const target = below
         ? {kind: "insert" as const, position: editor.document.lineAt(sel.end.line).range.end}
@@ -52,7 +79,8 @@ export async function translateSelection(d: EditorDeps & {memento: vscode.Mement
     const generation = (hints: LanguageHints, title: string): EditorGeneration => {
         let started = false;
         return {
-            task: "translate", lang, prompt: translationPrompt(selected.trim(), lang, hints),
+            task: "translate", lang, prompt: translationPrompt(source, lang, hints), prepare: prepare(hints),
+            onWritten: (range, text) => d.kept.track(editor.document, range, source, text.trim(), lang),
             maxTokens: translationBudget(Math.ceil(selected.length / 3), s.translationMaxTokens),
             editor, target,
             filter: (delta) => {

@@ -3,9 +3,11 @@
 //
 // Steps: open the sample workspace; select English text and Translate Selection into German (the model loads on
 // first use) and check that the editor holds German (eld) without broken characters and that ONE undo restores the
-// English; Continue Story; type in a Markdown story and accept the ghost-text suggestion with Tab; train a German
-// drafter from a file through the file dialog (worker thread); a story that loops stops with the loop guard's
-// message and keeps the text before the loop; open the statistics webview and read its numbers (the loop share too),
+// English; build the translation memory from the workspace's locales/en.json + de.json and translate a sentence close
+// to one of them (the memory's term and the match shown; examples mode); Continue Story; type in a Markdown story
+// and accept the ghost-text suggestion with Tab; train a German drafter from a file through the file dialog (worker
+// thread); a story that loops stops with the loop guard's message and keeps the text before the loop; open the
+// statistics webview and read its numbers (the loop share and the +tm row too),
 // including the extension host's event-loop delay during the generation and the training. Screenshots go to
 // test-results/e2e/. Env: POLYSPEC_E2E_SKIP_SETUP=1 (tools already installed), POLYSPEC_E2E_KEEP=1 (keep the
 // temporary folder), POLYSPEC_E2E_MAX_LOOP_P99_MS (default 250), POLYSPEC_E2E_VSIX=FILE (test an installed package
@@ -18,6 +20,8 @@ import {baseSettings, copyDir, ensureModel, ensureTools, freePort, launchBrowser
 import {flat, Workbench} from "./workbench.mjs";
 
 const OUT = path.join(ROOT, "test-results/e2e");
+// tm.txt is close to locales/en.json's files.saved; German: the plain model's word for "saved", and the memory's
+const TM_CASE = {memoryTerm: "gesichert", plainTerm: "gespeichert"};
 const MAX_P99 = Number(process.env.POLYSPEC_E2E_MAX_LOOP_P99_MS ?? 250);
 const t0 = Date.now();
 const log = (...a) => console.log(`[e2e ${((Date.now() - t0) / 1000).toFixed(1)}s]`, ...a);
@@ -46,7 +50,9 @@ const port = await freePort();
 const server = await step("start code-server", () => startServer({
     dir, folder: ws, port, vsix: VSIX,
     // word wrap: the small sample files then fit on the screen, where the test reads them
-    settings: baseSettings({"polyspec.modelsFolder": MODELS, "polyspec.inline.debounceMs": 200, "editor.wordWrap": "on"}),
+    // translation memory in examples mode (its matches in the prompt, so its terminology shows): no other text here
+    // has a match, so the other translations are plain ones (draft mode, the default, never changes an output)
+    settings: baseSettings({"polyspec.modelsFolder": MODELS, "polyspec.inline.debounceMs": 200, "editor.wordWrap": "on", "polyspec.translationMemory.mode": "examples"}),
     // reuse the machine's measured verification cost curve (the CLI and the benchmark measure the same one)
     env: {POLYSPEC_CACHE: path.join(ROOT, ".cache")},
 }));
@@ -91,9 +97,37 @@ try {
         await wb.waitEditor((t) => t === german, 10_000, "redo to the translation");
     });
 
+    await step("translation memory: built from locales/*.json, its terminology and match shown in a translation", async () => {
+        await wb.runCommand("Polyspec: Build Translation Memory");
+        await wb.pick("Deutsch", "German", "Translation memory for");
+        const built = await wb.seeNotification("translation memory English");
+        log("built:", JSON.stringify(built));
+        assert.match(built, / 12 segments /, "the 12 entries of locales/de.json (keys aligned with en.json)");
+        // examples mode (set in the user settings above): the memory's matches go into the prompt
+        await wb.openFile("tm.txt");
+        const source = flat(fs.readFileSync(path.join(ws, "tm.txt"), "utf8"));
+        await wb.waitEditor((t) => t === source, 10_000, "tm.txt");
+        await page.keyboard.press("Control+A");
+        await wb.runCommand("Polyspec: Translate Selection");
+        await wb.pick("Deutsch", "German", "Translate into");
+        const note = await page.locator(".statusbar-item", {hasText: /\d TM match: \d/}).first().innerText({timeout: 120_000});
+        log("status bar:", JSON.stringify(note));
+        assert.match(note, /1 TM match: 8\d%/, "the status bar names the match and its similarity");
+        await wb.waitStatus(["ready"], 240_000);
+        const text = await wb.waitEditor((t) => t !== source && t.trim().length > 0, 10_000, "the translation");
+        log("with the memory:", JSON.stringify(text));
+        // the memory says "gesichert" (locales/de.json: files.saved); the model alone says "gespeichert" (tried first)
+        assert.ok(text.includes(TM_CASE.memoryTerm) && !text.includes(TM_CASE.plainTerm), `the memory's term "${TM_CASE.memoryTerm}" in: ${text}`);
+        assert.match(extensionLog(), /translate -> de: 1 TM match: 8\d%/, "the log names the match");
+        await wb.shot(path.join(OUT, "8-translation-memory.png"));
+        await page.keyboard.press("Control+Z");
+        await wb.waitEditor((t) => t === source, 10_000, "one undo back to the English");
+        result.numbers.tm = {built, note, text};
+    });
+
     await step("statistics webview opens beside the editor", async () => {
         await wb.runCommand("Polyspec: Show Speculation Statistics");
-        await wb.webview().locator('#table tr[data-lang="de"]').waitFor({timeout: 30_000});
+        await wb.webview().locator('#table tr[data-lang="de"]').first().waitFor({timeout: 30_000});
         await wb.runCommand("View: Focus First Editor Group");
     });
 
@@ -228,6 +262,8 @@ try {
         assert.ok(rows.some((r) => r.lang === "en"), "an English row (story, inline)");
         // the looping story counts in the loop share of its language ("x% (loops/runs)")
         assert.ok(rows.some((r) => r.lang === "de" && Number(/\((\d+)\/\d+\)/.exec(r.loops ?? "")?.[1]) >= 1), `a German row with a loop: ${JSON.stringify(rows.filter((r) => r.lang === "de").map((r) => r.loops))}`);
+        const deTm = rows.find((r) => r.lang === "de" && r.drafter.endsWith("+tm"));
+        assert.ok(deTm && Number(deTm.runs) === 1, "the translation with the memory's drafter: a row of its own (+tm)");
         const loop = await wv.locator("#responsiveness tr[data-loop]").evaluateAll((trs) => Object.fromEntries(trs.map((tr) => [tr.getAttribute("data-loop"),
             Object.fromEntries([...tr.querySelectorAll("td[data-metric]")].map((td) => [td.getAttribute("data-metric"), parseFloat(td.textContent)]))])));
         log("event-loop delay (ms):", JSON.stringify(loop));
@@ -317,6 +353,11 @@ try {
     log(`total ${result.totalSeconds.toFixed(0)} s; timings: ${JSON.stringify(timings)}`);
     const passed = Object.keys(timings).length;
     console.log(`e2e: ${result.ok ? passed : passed - 1} passed, ${result.ok ? 0 : 1} failed`);
+}
+
+/** The extension's log so far (the Polyspec output channel's file). */
+function extensionLog() {
+    return findFiles(path.join(dir, "ud/logs"), /Polyspec\.log$/).map((f) => fs.readFileSync(f, "utf8")).join("\n");
 }
 
 function findFiles(d, re) {

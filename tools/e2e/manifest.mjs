@@ -15,6 +15,7 @@ const SPEC = "^(auto|none|lookup|cascade|ngram:.+|model:.+)$";
 const commands = [
     ["translateSelection", "$(globe)"], ["continueStory", "$(book)"], ["toggleInline", "$(lightbulb-sparkle)"], ["trainDrafter", "$(mortar-board)"],
     ["selectModel", "$(server-process)"], ["showStatistics", "$(graph)"], ["cancel", "$(stop-circle)"], ["showLog", "$(output)"],
+    ["buildTranslationMemory", "$(database)"],
 ].map(([id, icon]) => ({command: `polyspec.${id}`, title: `%polyspec.${id}.title%`, category: "Polyspec", icon}));
 
 const prop = (key, o) => [`polyspec.${key}`, {...o, markdownDescription: `%config.${key}%`}];
@@ -43,6 +44,12 @@ const configuration = {
         prop("inline.debounceMs", {type: "integer", default: 300, minimum: 0, maximum: 5000, order: 15}),
         prop("inline.maxTokens", {type: "integer", default: 24, minimum: 4, maximum: 256, order: 16}),
         prop("checkLanguage", {type: "boolean", default: true, order: 17}),
+        prop("translationMemory.enabled", {type: "boolean", default: true, order: 18}),
+        prop("translationMemory.include", {type: "array", items: {type: "string", minLength: 1}, uniqueItems: true, order: 19, scope: "resource",
+            default: ["**/*.po", "**/*.xlf", "**/*.xliff", "**/*.tmx", "**/{locales,locale,i18n,l10n,lang,langs,translations,messages}/**/*.json", "**/[a-z][a-z].json", "**/[a-z][a-z][-_][A-Za-z][A-Za-z].json"]}),
+        prop("translationMemory.exclude", {type: "array", items: {type: "string", minLength: 1}, uniqueItems: true, order: 20, scope: "resource",
+            default: ["**/node_modules/**", "**/.git/**", "**/{dist,out,build}/**", "**/.vscode-test/**"]}),
+        prop("translationMemory.mode", {type: "string", default: "draft", enum: ["draft", "examples"], enumDescriptions: ["%config.translationMemory.mode.draft%", "%config.translationMemory.mode.examples%"], order: 21}),
     ]),
 };
 
@@ -53,7 +60,8 @@ const manifest = {
     l10n: "./l10n",
     capabilities: {
         untrustedWorkspaces: {supported: "limited", description: "%capabilities.untrusted%",
-            restrictedConfigurations: ["polyspec.model", "polyspec.modelsFolder", "polyspec.drafters", "polyspec.drafterFolder"]},
+            restrictedConfigurations: ["polyspec.model", "polyspec.modelsFolder", "polyspec.drafters", "polyspec.drafterFolder",
+                "polyspec.translationMemory.include", "polyspec.translationMemory.exclude", "polyspec.translationMemory.mode"]},
         virtualWorkspaces: {supported: "limited", description: "%capabilities.virtual%"},
     },
     contributes: {

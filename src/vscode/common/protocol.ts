@@ -31,6 +31,13 @@ export interface StatsRow {
     history: number[];
     /** The router's current choice for this language. */
     chosen: boolean;
+    /** The row's runs had the translation memory's drafter ahead of this drafter (label "<drafter>+tm"). */
+    usedMemory: boolean;
+    /**
+     * For a memory row: the same drafter's runs in this language without the memory (acceptance with the drafts
+     * behind it), so the panel shows acceptance with and without it; null when there are none.
+     */
+    withoutMemory: {runs: number; acceptanceRate: number | null; drafted: number} | null;
 }
 
 /** Event-loop delay of the extension host during one job, in milliseconds. */
@@ -70,7 +77,7 @@ export type Strings = Record<
     "title" | "model" | "autoTuneOn" | "autoTuneOff" | "language" | "drafter" | "runs" | "tokens" | "acceptance" |
     "tokensPerStep" | "tokensPerSecond" | "speedup" | "live" | "idle" | "empty" | "reset" | "chartSpeed" |
     "chartAcceptance" | "responsiveness" | "generation" | "training" | "p50" | "p99" | "max" | "none" | "chosen" | "measuring" | "ofDrafts" |
-    "baselineHint" | "loops" | "loopsHint" | "ofRuns",
+    "baselineHint" | "loops" | "loopsHint" | "ofRuns" | "memory" | "withoutMemory",
     string
 >;
 

@@ -1,6 +1,7 @@
 import * as path from "node:path";
 import {canonicalLanguageCode} from "../../core/languages";
 import {DRAFTER_SPEC_RE} from "./router";
+import {TM_MODES, type TmMode} from "../../tm/use";
 
 /**
  * Settings, validated, with workspace trust applied. Pure: the vscode side passes `inspect(key)` (what
@@ -38,12 +39,26 @@ export interface Settings {
     inlineDebounceMs: number;
     inlineMaxTokens: number;
     checkLanguage: boolean;
+    /** Translate Selection uses the workspace's translation memory. */
+    tmEnabled: boolean;
+    /** Globs (relative to the workspace folders) of the translation files indexed into the memory. */
+    tmInclude: string[];
+    /** Globs of files and folders never indexed. */
+    tmExclude: string[];
+    /** "draft": the memory only drafts (output exactly plain decoding's); "examples": its matches go into the prompt. */
+    tmMode: TmMode;
 }
+
+/** The translation files the importers read (src/tm/import.ts): gettext, XLIFF, TMX, and i18n JSON layouts. */
+export const TM_INCLUDE_DEFAULT = ["**/*.po", "**/*.xlf", "**/*.xliff", "**/*.tmx",
+    "**/{locales,locale,i18n,l10n,lang,langs,translations,messages}/**/*.json", "**/[a-z][a-z].json", "**/[a-z][a-z][-_][A-Za-z][A-Za-z].json"];
+export const TM_EXCLUDE_DEFAULT = ["**/node_modules/**", "**/.git/**", "**/{dist,out,build}/**", "**/.vscode-test/**"];
 
 export const DEFAULTS: Settings = {
     model: "", modelsFolder: "", drafters: {}, autoTune: true, k: 8, temperature: 0, threads: 0, gpu: "auto", contextSize: 4096,
     drafterFolder: "", insertMode: "replace", translationMaxTokens: 512, storyMaxTokens: 100, inlineEnabled: true,
     inlineLanguages: ["plaintext", "markdown"], inlineDebounceMs: 300, inlineMaxTokens: 24, checkLanguage: true,
+    tmEnabled: true, tmInclude: TM_INCLUDE_DEFAULT, tmExclude: TM_EXCLUDE_DEFAULT, tmMode: "draft",
 };
 
 /** Setting ids (under "polyspec.") for each field. */
@@ -52,10 +67,15 @@ export const KEYS: Record<keyof Settings, string> = {
     threads: "threads", gpu: "gpu", contextSize: "contextSize", drafterFolder: "drafterFolder", insertMode: "translation.insertMode",
     translationMaxTokens: "translation.maxTokens", storyMaxTokens: "story.maxTokens", inlineEnabled: "inline.enabled",
     inlineLanguages: "inline.languages", inlineDebounceMs: "inline.debounceMs", inlineMaxTokens: "inline.maxTokens", checkLanguage: "checkLanguage",
+    tmEnabled: "translationMemory.enabled", tmInclude: "translationMemory.include", tmExclude: "translationMemory.exclude", tmMode: "translationMemory.mode",
 };
 
-/** Keys holding paths (or what resolves to files): ignored from the workspace when it is not trusted. */
-export const RESTRICTED: readonly (keyof Settings)[] = ["model", "modelsFolder", "drafters", "drafterFolder"];
+/**
+ * Keys holding paths (or what resolves to files), and those that choose which files the translation memory reads
+ * and how it uses them: ignored from the workspace when it is not trusted (a cloned repository cannot point the
+ * indexer at files of its choosing; the user's and the default globs apply there).
+ */
+export const RESTRICTED: readonly (keyof Settings)[] = ["model", "modelsFolder", "drafters", "drafterFolder", "tmInclude", "tmExclude", "tmMode"];
 
 export interface Inspected {
     defaultValue?: unknown;
@@ -90,6 +110,12 @@ const isBool: Check = (v) => typeof v === "boolean" ? undefined : "must be true 
 const isStr: Check = (v) => typeof v === "string" ? undefined : "must be a string";
 const oneOf = (...xs: string[]): Check => (v) => xs.includes(v as string) ? undefined : `must be one of ${xs.join(", ")}`;
 const isStrList: Check = (v) => Array.isArray(v) && v.every((x) => typeof x === "string" && x.length > 0) ? undefined : "must be a list of language ids";
+/** Workspace-relative globs: no absolute path, no "..", no empty pattern (a memory reads only the workspace's files). */
+const isGlobList: Check = (v) => {
+    if (!Array.isArray(v) || !v.every((x) => typeof x === "string")) return "must be a list of glob patterns such as \"**/*.po\"";
+    const bad = (v as string[]).find((g) => !g.trim() || /^([/\\]|[A-Za-z]:|~)/.test(g.trim()) || /(^|[/\\])\.\.([/\\]|$)/.test(g));
+    return bad === undefined ? undefined : `must hold globs relative to the workspace folder (${JSON.stringify(bad)} is empty, absolute or leaves the folder)`;
+};
 const isModel: Check = (v) => typeof v !== "string" ? "must be a string" : /^(hf|huggingface):/i.test(v) && !/^(hf|huggingface):[^/\s]+\/[^\s]+/i.test(v) ? "an hf: URI looks like hf:user/repo:quant" : undefined;
 
 const CHECKS: Record<Exclude<keyof Settings, "drafters">, Check> = {
@@ -97,6 +123,7 @@ const CHECKS: Record<Exclude<keyof Settings, "drafters">, Check> = {
     gpu: oneOf("auto", "cpu", "cuda", "vulkan"), contextSize: isInt(512, 32768), drafterFolder: isStr, insertMode: oneOf("replace", "below"),
     translationMaxTokens: isInt(16, 4096), storyMaxTokens: isInt(8, 2048), inlineEnabled: isBool, inlineLanguages: isStrList,
     inlineDebounceMs: isInt(0, 5000), inlineMaxTokens: isInt(4, 256), checkLanguage: isBool,
+    tmEnabled: isBool, tmInclude: isGlobList, tmExclude: isGlobList, tmMode: oneOf(...TM_MODES),
 };
 
 /** Validates polyspec.drafters: keys are language codes or "*", values drafter specs. Bad entries are dropped. */
@@ -126,7 +153,8 @@ export function readSettings(inspect: (key: string) => Inspected | undefined, tr
         if (field === "drafters") { s.drafters = validateDrafters(value, problems); continue; }
         const problem = CHECKS[field](value);
         if (problem) { problems.push(`polyspec.${id} ${problem} (got ${JSON.stringify(value)}); using ${JSON.stringify(DEFAULTS[field])}`); continue; }
-        (s as unknown as Record<string, unknown>)[field] = typeof value === "string" ? value.trim() : value;
+        (s as unknown as Record<string, unknown>)[field] = typeof value === "string" ? value.trim()
+            : field === "tmInclude" || field === "tmExclude" ? [...new Set((value as string[]).map((g) => g.trim()))] : value;
     }
     return {settings: s, problems, ignored};
 }

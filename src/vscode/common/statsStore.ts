@@ -1,12 +1,15 @@
 import {acceptanceRate, loopShare, Stats, tokensPerSecond, tokensPerStep, speedup, type StatsSnapshot} from "../../core/stats";
 import {languageByCode, languageLabel, isLanguageCode} from "../../core/languages";
+import {usedMemory, withoutMemory} from "./memoryUse";
 import {num, type StatsRow} from "./protocol";
 
 /**
  * What the editor remembers of its generations: per language and drafter, every run's statistics snapshot
  * (the last RECENT of them in full, older ones merged into a total). The router reads recent tokens/s from here,
  * the statistics panel reads rows. Pure: persistence goes through toJSON/fromJSON (the extension keeps it in
- * globalState). Every number comes from src/core/stats.ts.
+ * globalState). Every number comes from src/core/stats.ts. Runs that used the translation memory's drafter are
+ * recorded under "<drafter>+tm" (common/memoryUse.ts): rows of their own, each with the same drafter's acceptance
+ * without the memory beside it.
  */
 export type Task = "translate" | "story" | "inline";
 
@@ -96,6 +99,8 @@ export class StatsStore {
         const out: StatsRow[] = [];
         for (const b of this.buckets.values()) {
             const base = this.baseline(b.lang);
+            const memory = usedMemory(b.drafter);
+            const plainOfIt = memory ? this.buckets.get(StatsStore.key(b.lang, withoutMemory(b.drafter))) : undefined;
             const have = Math.min(b.total.tokens, base?.tokens ?? 0);
             const shown = base !== undefined && have >= MIN_SPEEDUP_TOKENS;
             out.push({
@@ -114,6 +119,8 @@ export class StatsStore {
                 measuring: shown || b.drafter === PLAIN ? null : {have, need: MIN_SPEEDUP_TOKENS},
                 history: b.recent.map((r) => num(tokensPerSecond(r.stats)) ?? 0),
                 chosen: chosen(b.lang) === b.drafter,
+                usedMemory: memory,
+                withoutMemory: plainOfIt ? {runs: plainOfIt.runs, acceptanceRate: num(acceptanceRate(plainOfIt.total)), drafted: plainOfIt.total.drafted} : null,
             });
         }
         return out.sort((a, b) => a.lang.localeCompare(b.lang) || a.drafter.localeCompare(b.drafter));

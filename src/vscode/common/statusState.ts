@@ -25,7 +25,7 @@ export type StatusEvent =
     | {type: "loaded"; model: string}
     | {type: "loadFailed"; message: string}
     | {type: "start"; job: Job; lang?: string; drafter?: string}
-    | {type: "progress"; tokens?: number; tokensPerSecond?: number; acceptance?: number; drafted?: number; pct?: number}
+    | {type: "progress"; tokens?: number; tokensPerSecond?: number; acceptance?: number; drafted?: number; pct?: number; drafter?: string}
     | {type: "finish"}
     | {type: "fail"; message: string}
     | {type: "dismiss"};
@@ -53,7 +53,7 @@ export function transition(s: StatusState, e: StatusEvent): StatusState {
             return s;
         case "progress":
             if (s.kind !== "busy") return s;
-            return {...s, tokens: e.tokens ?? s.tokens, tokensPerSecond: e.tokensPerSecond ?? s.tokensPerSecond, acceptance: e.acceptance ?? s.acceptance, drafted: e.drafted ?? s.drafted, pct: e.pct ?? s.pct};
+            return {...s, tokens: e.tokens ?? s.tokens, tokensPerSecond: e.tokensPerSecond ?? s.tokensPerSecond, acceptance: e.acceptance ?? s.acceptance, drafted: e.drafted ?? s.drafted, pct: e.pct ?? s.pct, drafter: e.drafter ?? s.drafter};
         case "finish":
             if (s.kind !== "busy") return s;
             return s.model ? {kind: "ready", model: s.model} : {kind: "noModel"};

@@ -24,6 +24,10 @@ describe("status bar state machine", () => {
         assert.match(v.tooltip, /Drafter: cascade\+ngram/);
         assert.equal(v.command, "polyspec.showStatistics");
         assert.equal(v.cancellable, true);
+        // the memory's drafter joins before the first token: the readout names it
+        s = run(s, {type: "progress", drafter: "cascade+ngram+tm"});
+        assert.match(present(s, t).text, /· cascade\+ngram\+tm$/);
+        assert.equal((s as {tokens?: number}).tokens, 42, "the other numbers stay");
         s = run(s, {type: "finish"});
         assert.deepEqual(s, {kind: "ready", model: "qwen"});
     });
