@@ -8,7 +8,7 @@ const rules = [
     {dir: "src/core", banned: [/^vscode$/, /^node-llama-cpp/, /^\.\.\/(engine|vscode|cli|bench|models|corpus)(\/|$)/]},
     {dir: "src/drafters", banned: [/^vscode$/, /^node-llama-cpp/, /^(\.\.\/)+(engine|vscode|cli|bench|models|corpus)(\/|$)/]},
     {dir: "src/tm", banned: [/^vscode$/, /^node-llama-cpp/, /^\.\.\/(engine|vscode|cli|bench)(\/|$)/, /^(\.\.\/)+(engine|vscode|cli|bench)(\/|$)/]},
-    {dir: "src/localize", banned: [/^vscode$/, /^node-llama-cpp/, /^(\.\.\/)+(vscode|cli|bench)(\/|$)/]},
+    {dir: "src/localize", banned: [/^vscode$/, /^node-llama-cpp/, /^(\.\.\/)+(vscode|cli|bench|engine)(\/|$)/]},
     {dir: "src/engine", banned: [/^vscode$/, /^\.\.\/(vscode|cli|bench)(\/|$)/]},
     {dir: "src/models", banned: [/^vscode$/, /^node-llama-cpp/, /^\.\.\/(vscode|cli|bench|engine)(\/|$)/]},
     {dir: "src/corpus", banned: [/^vscode$/, /^node-llama-cpp/, /^\.\.\/(vscode|cli|bench|engine)(\/|$)/]},

@@ -117,14 +117,14 @@ export async function localizeFile(o: LocalizeFileOptions): Promise<LocalizeFile
         doc.validate(applied.text);
     } catch (e) {
         // our writer made something the parser refuses: a bug; keep the work and write nothing
-        const kept = o.dryRun ? undefined : updateReview(pair.target, pair.lang, [...pending(), ...flaggedEntries], handled, () => undefined);
+        const kept = o.dryRun ? undefined : updateReview(pair.target, pair.lang, [...pending(), ...flaggedEntries], handled, () => true);
         throw new PolyspecError(`internal error: the filled ${pair.target} would not parse again (${(e as Error).message}); nothing was written${kept ? `, the translations are kept in ${kept}` : ""}: please report this with the file`, "E_INTERNAL");
     }
     if (o.dryRun) return result;
     o.beforeWrite?.();
     const now2 = readText(pair.target, "the target");
     if (now2.exists !== target.exists || now2.hash !== target.hash) {
-        const kept = updateReview(pair.target, pair.lang, [...pending(), ...flaggedEntries], handled, () => undefined);
+        const kept = updateReview(pair.target, pair.lang, [...pending(), ...flaggedEntries], handled, () => true);
         const n = job.done.size;
         throw new LocalizeConflictError(`${pair.target} changed on disk while Polyspec was translating it, so it was not overwritten; ${n ? `the ${n} translation${n === 1 ? " is" : "s are"} kept in ${kept} and will be used without the model when you run the same command again` : "nothing was translated yet"}`, kept, job.summary);
     }
@@ -136,10 +136,21 @@ export async function localizeFile(o: LocalizeFileOptions): Promise<LocalizeFile
         ? [...job.done].map(([id, texts]) => { const u = unitsById.get(id)!; return {key: u.key, source: u.source, translation: u.render(texts), status: "machine" as const, time: now}; })
         : [];
     const values = pair.format === "json" ? safeValues(applied.text, pair.lang) : undefined;
-    result.review = updateReview(pair.target, pair.lang, [...machine, ...flaggedEntries], handled, (k) => values?.get(k));
+    result.review = updateReview(pair.target, pair.lang, [...machine, ...flaggedEntries], handled, (e) => holds(values, e));
     return result;
 }
 
 function safeValues(text: string, lang: string): Map<string, string> | undefined {
     try { return parseI18nJson(text, lang).values; } catch { return undefined; }
+}
+
+/** Whether the target still holds a machine entry's value (a string; an array unit: its items, at the array's end). */
+function holds(values: Map<string, string> | undefined, e: ReviewEntry): boolean {
+    if (!values) return true;
+    const v = values.get(e.key);
+    if (v !== undefined) return v === e.translation;
+    const items: string[] = [];
+    for (let i = 0; values.has(`${e.key}.${i}`); i++) items.push(values.get(`${e.key}.${i}`)!);
+    const joined = items.join(" | ");
+    return !!items.length && (joined === e.translation || joined.endsWith(` | ${e.translation}`));
 }

@@ -73,15 +73,16 @@ export function knownTranslations(review: ReviewFile | undefined): Map<string, s
 
 /**
  * Merges this run's entries into the list: entries of the keys handled now are replaced; a "machine" entry whose
- * value the target no longer holds (`current(key)` differs) is dropped; pending entries that were written now go.
+ * value the target no longer holds (`holds(entry)` is false: a person edited it) is dropped; pending entries that
+ * were written now go.
  * Writes the file atomically, or deletes it when the list is empty. Returns the path, or undefined when none is left.
  */
-export function updateReview(target: string, lang: string, fresh: ReviewEntry[], handled: ReadonlySet<string>, current: (key: string) => string | undefined): string | undefined {
+export function updateReview(target: string, lang: string, fresh: ReviewEntry[], handled: ReadonlySet<string>, holds: (e: ReviewEntry) => boolean): string | undefined {
     const file = reviewPath(target);
     const old = readReview(target);
     const keep = (old?.entries ?? []).filter((e) => {
         if (handled.has(e.key)) return false;
-        if (e.status === "machine") return current(e.key) === e.translation;
+        if (e.status === "machine") return holds(e);
         return true;
     });
     const entries = [...keep, ...fresh];

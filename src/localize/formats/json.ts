@@ -67,7 +67,7 @@ export function openJson(file: string, text: string, lang: string, o: JsonOption
     const src = parseStrict(o.source.file, o.source.text);
     const srcRoot = unwrap(src, srcLang) ?? src;
     const wrapped = unwrap(tgt, lang);
-    const prefix: Path = wrapped ? [prop(tgt, 0)!.key] : srcRoot !== src && !tgt.children?.length ? [languageKey(src)] : [];
+    const prefix: Path = wrapped ? [prop(tgt, 0)!.key] : srcRoot !== src && !tgt.children?.length ? [lang] : [];
     const style = detectStyle(text, tgt, o.source.text, src);
     const notes: string[] = [];
     const memory: NewSegment[] = [];
@@ -315,10 +315,6 @@ function unwrap(root: JNode, lang: string): JNode | undefined {
     if (root.children?.length !== 1) return undefined;
     const p = prop(root, 0)!;
     return langMatches(p.key, lang) && p.value.type === "object" ? p.value : undefined;
-}
-
-function languageKey(root: JNode): string {
-    return prop(root, 0)!.key;
 }
 
 function childOf(node: JNode, key: string | number): JNode | undefined {

@@ -71,11 +71,11 @@ const CONTINUATION = /^(".*")[ \t]*$/;
 
 /** Reads a .po target (throws LocalizeInputError for a malformed file). */
 export function openPo(file: string, text: string, lang: string, o: PoOptions = {}): LocalizeDocument {
+    const scan = scanPo(file, text); // first: its lines are exact
     const table = parseTable(file, text);
-    const scan = scanPo(file, text);
     crossCheck(file, scan, table);
-    const charset = (/charset=([\w.:-]+)/i.exec(table.headers?.["Content-Type"] ?? "")?.[1] ?? "utf-8").toLowerCase();
-    if (!["utf-8", "utf8", "us-ascii", "ascii", "charset"].includes(charset)) {
+    const charset = /charset=([\w.:-]+)/i.exec(table.headers?.["Content-Type"] ?? "")?.[1] ?? "UTF-8";
+    if (!["utf-8", "utf8", "us-ascii", "ascii", "charset"].includes(charset.toLowerCase())) {
         throw new LocalizeInputError(file, scan.headerLine, 0, `the file is encoded in ${charset}: Polyspec writes UTF-8 .po files only (convert it with 'msgconv --to-code=UTF-8 ${file}' first)`);
     }
     const headers = table.headers ?? {};
@@ -112,7 +112,7 @@ export function openPo(file: string, text: string, lang: string, o: PoOptions = 
         units.push(makeUnit(id, e, fill, forms, fieldLine(e) + 1, fuzzy ? "fuzzy" : "empty"));
     }
     if (o.template) {
-        const tscan = scanPo(o.template.file, o.template.text);
+        const tscan = scanPo(o.template.file, o.template.text); // first: its lines are exact
         crossCheck(o.template.file, tscan, parseTable(o.template.file, o.template.text));
         const have = new Map(scan.entries.filter((e) => !e.obsolete && e.id !== undefined).map((e) => [keyOf(e), e]));
         let after: Entry | undefined = scan.entries.find((e) => !e.obsolete && e.id === "" && e.ctx === undefined);
@@ -254,7 +254,7 @@ function scanPo(file: string, text: string): Scan {
         previous = undefined;
     };
     const open = (i: number, obsolete = false): Entry => (cur = {first: i, last: i, obsolete, flagLines: [], flags: new Set(), flagsAt: -1, fields: []});
-    const bad = (i: number, why: string) => new LocalizeInputError(file, i + 1, 0, `cannot read this .po line safely (${why}): "${lines[i].text.slice(0, 60)}"`);
+    const bad = (i: number, why: string) => new LocalizeInputError(file, i + 1, 0, `not a valid .po line (${why}): "${lines[i].text.slice(0, 60)}"`);
     for (let i = 0; i < lines.length; i++) {
         const t = lines[i].text;
         if (!t.trim()) { close(); continue; }
