@@ -15,7 +15,7 @@ import fs from "node:fs";
 import {PolyspecError, type Cancel} from "../core/errors";
 import {parseI18nJson} from "../tm/parsers/json";
 import {detectEol, type LocalizeDocument, type TextEdit} from "./document";
-import {runLocalizeJob, type FlaggedUnit, type JobEvent, type JobSummary, type MemoryView, type Translate} from "./job";
+import {runLocalizeJob, type FlaggedUnit, type JobEvent, type JobResult, type JobSummary, type MemoryView, type Translate} from "./job";
 import {openDocument} from "./open";
 import type {JobOrder} from "./order";
 import type {LocalizePair} from "./pair";
@@ -101,30 +101,24 @@ export async function localizeFile(o: LocalizeFileOptions): Promise<LocalizeFile
     const original = target.exists ? target.text : `{}${source && /\r?\n$/.test(source.text) ? detectEol(source.text) : ""}`;
     const doc = openDocument({target: {file: pair.target, text: original}, ...(source ? {source: {file: pair.source!, text: source.text}} : {}), lang: pair.lang, srcLang: pair.srcLang, includeFuzzy: o.includeFuzzy});
     o.onOpen?.(doc);
-    const review = readReview(pair.target);
-    const job = await runLocalizeJob(doc, {translate: o.translate, memory: o.memory, order: o.order, cancel: o.cancel, onEvent: o.onEvent, known: knownTranslations(review)});
+    const job = await runLocalizeJob(doc, {translate: o.translate, memory: o.memory, order: o.order, cancel: o.cancel, onEvent: o.onEvent, known: knownTranslations(readReview(pair.target))});
     const applied = doc.apply(job.done);
-    const now = new Date().toISOString();
-    const unitsById = new Map(doc.units.map((u) => [u.id, u]));
-    const pending = (): ReviewEntry[] => [...job.done].map(([id, texts]) => {
-        const u = unitsById.get(id)!;
-        return {key: u.key, source: u.source, translation: u.render(texts), status: "pending", items: u.items.map((it) => ({source: it.source, text: job.raw.get(it.id)!})), time: now};
-    });
-    const flaggedEntries: ReviewEntry[] = job.flagged.map((f) => ({key: f.unit.key, source: f.unit.source, ...(f.candidate ? {translation: f.candidate} : {}), status: "flagged", problems: f.problems, time: now}));
-    const handled = new Set([...[...job.done.keys()].map((id) => unitsById.get(id)!.key), ...job.flagged.map((f) => f.unit.key)]);
+    const review = (written: boolean) => reviewChanges(doc, job, written);
     const result: LocalizeFileResult = {pair, summary: job.summary, written: false, writtenUnits: applied.written.length, flagged: job.flagged, notes: doc.notes, text: applied.text, edits: applied.edits, dryRun: !!o.dryRun};
     try {
         doc.validate(applied.text);
     } catch (e) {
         // our writer made something the parser refuses: a bug; keep the work and write nothing
-        const kept = o.dryRun ? undefined : updateReview(pair.target, pair.lang, [...pending(), ...flaggedEntries], handled, () => true);
+        const c = review(false);
+        const kept = o.dryRun ? undefined : updateReview(pair.target, pair.lang, c.entries, c.handled, c.holds);
         throw new PolyspecError(`internal error: the filled ${pair.target} would not parse again (${(e as Error).message}); nothing was written${kept ? `, the translations are kept in ${kept}` : ""}: please report this with the file`, "E_INTERNAL");
     }
     if (o.dryRun) return result;
     o.beforeWrite?.();
     const now2 = readText(pair.target, "the target");
     if (now2.exists !== target.exists || now2.hash !== target.hash) {
-        const kept = updateReview(pair.target, pair.lang, [...pending(), ...flaggedEntries], handled, () => true);
+        const c = review(false);
+        const kept = updateReview(pair.target, pair.lang, c.entries, c.handled, c.holds);
         const n = job.done.size;
         throw new LocalizeConflictError(`${pair.target} changed on disk while Polyspec was translating it, so it was not overwritten; ${n ? `the ${n} translation${n === 1 ? " is" : "s are"} kept in ${kept} and will be used without the model when you run the same command again` : "nothing was translated yet"}`, kept, job.summary);
     }
@@ -132,12 +126,29 @@ export async function localizeFile(o: LocalizeFileOptions): Promise<LocalizeFile
         writeAtomic(pair.target, applied.text);
         result.written = true;
     }
-    const machine: ReviewEntry[] = pair.format === "json"
-        ? [...job.done].map(([id, texts]) => { const u = unitsById.get(id)!; return {key: u.key, source: u.source, translation: u.render(texts), status: "machine" as const, time: now}; })
-        : [];
-    const values = pair.format === "json" ? safeValues(applied.text, pair.lang) : undefined;
-    result.review = updateReview(pair.target, pair.lang, [...machine, ...flaggedEntries], handled, (e) => holds(values, e));
+    const c = review(true);
+    result.review = updateReview(pair.target, pair.lang, c.entries, c.handled, c.holds);
     return result;
+}
+
+/**
+ * What a run changes in the review list (updateReview's arguments): `written` true: the finished units were written
+ * into the target (JSON: listed as "machine"; gettext and XLIFF mark them in the file), false: they were not (the
+ * target changed on disk): listed as "pending", to be taken without the model next time. Flagged units always.
+ */
+export function reviewChanges(doc: LocalizeDocument, job: Pick<JobResult, "done" | "raw" | "flagged">, written: boolean, now = new Date()): {entries: ReviewEntry[]; handled: Set<string>; holds: (e: ReviewEntry) => boolean} {
+    const time = now.toISOString();
+    const units = new Map(doc.units.map((u) => [u.id, u]));
+    const entries: ReviewEntry[] = [];
+    for (const [id, texts] of job.done) {
+        const u = units.get(id)!;
+        if (!written) entries.push({key: u.key, source: u.source, translation: u.render(texts), status: "pending", items: u.items.map((it) => ({source: it.source, text: job.raw.get(it.id)!})), time});
+        else if (doc.format === "json") entries.push({key: u.key, source: u.source, translation: u.render(texts), status: "machine", time});
+    }
+    for (const f of job.flagged) entries.push({key: f.unit.key, source: f.unit.source, ...(f.candidate ? {translation: f.candidate} : {}), status: "flagged", problems: f.problems, time});
+    const handled = new Set([...[...job.done.keys()].map((id) => units.get(id)!.key), ...job.flagged.map((f) => f.unit.key)]);
+    const values = written && doc.format === "json" ? safeValues(doc.apply(job.done).text, doc.lang) : undefined;
+    return {entries, handled, holds: (e) => holds(values, e)};
 }
 
 function safeValues(text: string, lang: string): Map<string, string> | undefined {

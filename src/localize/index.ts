@@ -15,7 +15,7 @@ export {findPair, type FindPairOptions, type LocalizePair} from "./pair";
 export {runLocalizeJob, JobMemory, restore, type FlaggedUnit, type ItemStatus, type JobEvent, type JobOptions, type JobResult, type JobSummary, type MemoryView, type Translate, type TranslateEntry, type TranslateResult, type TranslateStats} from "./job";
 export {translationOrder, NEIGHBOUR_MIN_SCORE, type JobOrder} from "./order";
 export {engineTranslator, strictPrompt, type EngineTranslatorOptions, type TranslateMode, type TranslatorEngine} from "./translate";
-export {localizeFile, LocalizeConflictError, sha256, type LocalizeFileOptions, type LocalizeFileResult} from "./files";
+export {localizeFile, LocalizeConflictError, reviewChanges, sha256, type LocalizeFileOptions, type LocalizeFileResult} from "./files";
 export {readReview, reviewPath, updateReview, knownTranslations, REVIEW_SUFFIX, type ReviewEntry, type ReviewFile, type ReviewStatus} from "./review";
 export {checkPlaceholders, extractPlaceholders, type Placeholder, type PlaceholderCheck, type PlaceholderKind} from "./placeholders";
 export {cleanOutput} from "./clean";
