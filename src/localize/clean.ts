@@ -13,8 +13,11 @@ export function cleanOutput(source: string, output: string, lang: string): strin
     const names = ["translation", "übersetzung", ...(isLanguageCode(lang) ? [languageByCode(lang).name, languageByCode(lang).native] : [])].map((n) => n.toLowerCase());
     const label = /^([^\n:：]{2,30})[:：]\s*/.exec(t);
     if (label && names.includes(label[1].trim().toLowerCase()) && !source.trim().toLowerCase().startsWith(label[1].trim().toLowerCase())) t = t.slice(label[0].length);
-    // a single-line source has a single-line translation: the rest is comment
     const src = source.trim();
+    // an introduction on a line of its own ("Here is the translation:")
+    const lines = t.split("\n");
+    if (lines.length > 1 && /[:：]\s*$/.test(lines[0]) && !/[:：]\s*$/.test(src.split("\n")[0])) t = lines.slice(1).join("\n").trim();
+    // a single-line source has a single-line translation: the rest is comment
     if (!src.includes("\n") && t.includes("\n")) t = t.split("\n").find((l) => l.trim())!.trim();
     else if (!/\n\s*\n/.test(src) && /\n\s*\n/.test(t)) t = t.split(/\n\s*\n/)[0].trim();
     // quotes around the whole answer that the source does not have

@@ -67,6 +67,8 @@ export interface JobOptions {
     memory?: MemoryView;
     /** "similar" (default): similar texts one after another; "file": file order. */
     order?: JobOrder;
+    /** Add every finished text to the job's memory as a "history" segment (default true; false: an ablation). */
+    growMemory?: boolean;
     /** Take an exact match of the memory (same source text) without the model (default true). */
     reuseExact?: boolean;
     /** Known translations by unit key and source (a side file of an earlier run): used without the model. */
@@ -239,7 +241,7 @@ export async function runLocalizeJob(doc: Pick<LocalizeDocument, "units" | "memo
         }
         count++;
         if (text !== undefined) {
-            memory.own.addHistory(item.source, text);
+            if (o.growMemory !== false) memory.own.addHistory(item.source, text);
             raw.set(item.id, text);
             outputs.set(item.id, restore(text, item));
         }

@@ -7,7 +7,7 @@ import {Engine} from "../../src/engine/engine";
 import {engineTranslator, findPair, localizeFile, readReview, checkPlaceholders, type JobEvent} from "../../src/localize";
 import {requireModel} from "../helpers/models";
 
-/** An i18n JSON pair as an app keeps it: de.json lacks 6 keys (placeholders of four styles, an ICU plural, HTML). */
+/** An i18n JSON pair as an app keeps it: de.json lacks 6 keys (placeholders of five styles, an ICU plural, HTML). */
 const EN = `{
   "app": {
     "title": "Travel Planner",
@@ -17,7 +17,8 @@ const EN = `{
     "create": "Create a new trip",
     "delete": "Delete the trip to {destination}?",
     "members": "{count, plural, one {# traveller} other {# travellers}}",
-    "budget": "Your budget for this trip is %s euros."
+    "budget": "Your budget for this trip is %s euros.",
+    "invite": "Invite %1$s to the trip to %2$s."
   },
   "errors": {
     "network": "The network is not available. Please try again later.",
@@ -70,7 +71,7 @@ describe("localize end to end on the default model (qwen2.5-coder-1.5b)", functi
         assert.deepEqual(Object.keys(out.trip), Object.keys(src.trip).filter((k) => k in out.trip));
         assert.match(text, /^\{\n {2}"app": \{\n {4}"title": "Reiseplaner",\n {4}"subtitle": "/);
         // placeholders kept in everything written; the plural stayed a valid ICU message
-        const written: [string, string][] = [["app.subtitle", out.app.subtitle], ["trip.delete", out.trip.delete], ["trip.budget", out.trip.budget], ["errors.save", out.errors.save], ["trip.members", out.trip.members]];
+        const written: [string, string][] = [["app.subtitle", out.app.subtitle], ["trip.delete", out.trip.delete], ["trip.budget", out.trip.budget], ["trip.invite", out.trip.invite], ["errors.save", out.errors.save], ["trip.members", out.trip.members]];
         for (const [k, v] of written) {
             if (v === undefined) continue;
             const s = k.split(".").reduce((o: Record<string, unknown>, x) => o[x] as Record<string, unknown>, src) as unknown as string;

@@ -10,9 +10,13 @@
  * corpus memory) and of P entries with placeholders ($name, %s, <b>...; the story test set has none). The job's memory
  * is the file's other translations only (as a translator's own file would be).
  *
- * Two jobs run interleaved in one process, request by request (A, B, A, B...): order "similar" (the job's default)
- * and order "file". The similar-order job also decodes every prompt plainly (no drafter), alternating which goes
- * first, for the speed-up against plain decoding of the same prompts. Reported per order:
+ * `--neighbours K` also removes, for each held-out entry, up to K entries of the file most similar to it (sim >= 0.5):
+ * a file with groups of related new strings, where the order and the growing memory can matter.
+ *
+ * The variants run as jobs interleaved in one process, request by request (A, B, C, A, B, C...): "similar" (order
+ * similar, the job's default), "file" (file order), "static" (file order, the memory does not grow: an ablation of the
+ * history). The first variant also decodes every prompt plainly (no drafter), alternating which goes first, for the
+ * speed-up against plain decoding of the same prompts. Reported per variant:
  *   chrF (src/core/stats.ts) of the filled entries against the real translations (a flagged or unfinished entry counts
  *   as an empty translation), for the held-out and placeholder entries and overall;
  *   placeholder integrity: entries with placeholders written with all of them kept / entries with placeholders
@@ -20,12 +24,14 @@
  *   entries per minute: finished entries / the generation wall time of their requests (prompt evaluation included;
  *   waiting for the other job and the plain-decoding measurement excluded);
  *   decode tokens/s, tokens per step, the speed-up against plain decoding (decode and end to end) and the number of
- *   outputs identical to plain decoding's; the ratio similar / file of entries per minute and of decode tokens/s.
+ *   outputs identical to plain decoding's; the ratios similar / file (and file / static) of entries per minute and of
+ *   decode tokens/s.
  * Timings are only meaningful on a quiet machine (the lead runs the full size); chrF, integrity and counts are not
  * timing-sensitive.
  *
  *   flock /tmp/polyspec-model.lock npx tsx tools/localize/bench.ts [--lang de] [--catalogue wesnoth-httt] [--n 20]
- *     [--placeholders 5] [--mode examples|lossless] [--model M] [--out results.json] [--keep DIR]
+ *     [--placeholders 5] [--neighbours 0] [--variants similar,file[,static]] [--mode examples|lossless] [--model M]
+ *     [--out results.json] [--keep DIR]
  */
 import {createHash} from "node:crypto";
 import fs from "node:fs";
@@ -42,20 +48,25 @@ import {runLocalizeJob, type JobResult, type Translate} from "../../src/localize
 import {engineTranslator, type TranslateMode} from "../../src/localize/translate";
 import type {JobOrder} from "../../src/localize/order";
 import {cacheRoot} from "../../src/models/cache";
+import {FuzzyIndex} from "../../src/tm/fuzzy-index";
 import {DEFAULT_TARGET} from "../../src/models/registry";
 
 const {values: a} = parseArgs({options: {
     lang: {type: "string"}, catalogue: {type: "string"}, n: {type: "string"}, placeholders: {type: "string"}, mode: {type: "string"},
-    model: {type: "string"}, out: {type: "string"}, keep: {type: "string"}, threads: {type: "string"},
+    model: {type: "string"}, out: {type: "string"}, keep: {type: "string"}, threads: {type: "string"}, neighbours: {type: "string"}, variants: {type: "string"},
 }});
 const lang = a.lang ?? "de";
 const catalogue = a.catalogue ?? "wesnoth-httt";
 const N = Number(a.n ?? 20), P = Number(a.placeholders ?? 5);
 const mode = (a.mode ?? "examples") as TranslateMode;
+const K = Number(a.neighbours ?? 0);
+const VARIANTS: Record<string, {order: JobOrder; grow: boolean}> = {similar: {order: "similar", grow: true}, file: {order: "file", grow: true}, static: {order: "file", grow: false}};
+const variants = (a.variants ?? "similar,file").split(",");
+for (const v of variants) if (!VARIANTS[v]) throw new Error(`unknown variant ${v}: use similar, file, static`);
 
 interface Picked {
     entry: MoEntry;
-    kind: "held-out" | "placeholders";
+    kind: "held-out" | "placeholders" | "neighbours";
 }
 
 /** The catalogue's .mo for the language, from the extracted Debian packages. */
@@ -122,6 +133,19 @@ async function main(): Promise<void> {
         const e = byKey.get(normKey(h.src));
         if (e && picked.length < N && !picked.some((p) => p.entry === e)) picked.push({entry: e, kind: "held-out"});
     }
+    if (K > 0) {
+        const index = new FuzzyIndex();
+        for (const e of entries) index.add(e.id);
+        for (const p of picked.filter((x) => x.kind === "held-out")) {
+            let added = 0;
+            for (const h of index.search(p.entry.id, {k: K + 4, minScore: 0.5})) {
+                const e = entries[h.id];
+                if (added >= K || picked.some((x) => x.entry === e) || !e.str.trim() || extractPlaceholders(e.id).length) continue;
+                picked.push({entry: e, kind: "neighbours"});
+                added++;
+            }
+        }
+    }
     for (const e of entries) {
         if (picked.filter((p) => p.kind === "placeholders").length >= P) break;
         if (e.str.trim() && extractPlaceholders(e.id).length && !picked.some((p) => p.entry === e)) picked.push({entry: e, kind: "placeholders"});
@@ -130,9 +154,10 @@ async function main(): Promise<void> {
     const text = toPo(cat.header, entries, blank);
     const file = `${catalogue}.${lang}.po`;
     const reference = new Map(picked.map((p) => [p.entry.id, p]));
-    console.error(`${moFile}: ${entries.length} entries (${cat.plurals} plural entries not read); removed ${picked.filter((p) => p.kind === "held-out").length} held-out and ${picked.filter((p) => p.kind === "placeholders").length} placeholder translations`);
+    const count = (k: Picked["kind"]) => picked.filter((p) => p.kind === k).length;
+    console.error(`${moFile}: ${entries.length} entries (${cat.plurals} plural entries not read); removed ${count("held-out")} held-out, ${count("neighbours")} neighbour and ${count("placeholders")} placeholder translations`);
 
-    const orders: JobOrder[] = ["similar", "file"];
+    const orders = variants;
     const docs = orders.map(() => openPo(file, text, lang));
     console.error(`${file}: ${docs[0].units.length} entries to fill, ${docs[0].memory.length} translations as memory`);
     if (docs[0].units.length !== picked.length) throw new Error(`expected ${picked.length} entries to fill, the .po has ${docs[0].units.length}`);
@@ -158,7 +183,7 @@ async function main(): Promise<void> {
                 }
             };
             try {
-                results[i] = await runLocalizeJob(docs[i], {translate, order, onEvent: (ev) => {
+                results[i] = await runLocalizeJob(docs[i], {translate, order: VARIANTS[order].order, growMemory: VARIANTS[order].grow, onEvent: (ev) => {
                     if (ev.type === "item") console.error(`[${order}] ${ev.done}/${ev.total} ${ev.status}: ${ev.item.source.slice(0, 50)} -> ${(ev.text ?? ev.problems?.join("; ") ?? "").slice(0, 60)}`);
                 }});
             } finally {
@@ -167,7 +192,7 @@ async function main(): Promise<void> {
         }));
         const wallMs = performance.now() - t0;
         const report: Record<string, unknown> = {
-            model: a.model ?? DEFAULT_TARGET, lang, catalogue, mo: moFile, mode, entries: entries.length, removed: {heldOut: picked.filter((p) => p.kind === "held-out").length, placeholders: picked.filter((p) => p.kind === "placeholders").length},
+            model: a.model ?? DEFAULT_TARGET, lang, catalogue, mo: moFile, mode, entries: entries.length, removed: {heldOut: count("held-out"), neighbours: count("neighbours"), placeholders: count("placeholders")},
             wallMs, node: process.version,
         };
         const rows: Record<string, Record<string, unknown>> = {};
@@ -186,7 +211,7 @@ async function main(): Promise<void> {
             const kept = withPh.filter((p) => { const w = written.get(p.entry.id); return w !== undefined && checkPlaceholders(p.entry.id, w).ok; }).length;
             const s = r.summary;
             rows[order] = {
-                chrF: score(), chrFHeldOut: score("held-out"), chrFPlaceholders: score("placeholders"),
+                chrF: score(), chrFHeldOut: score("held-out"), chrFNeighbours: score("neighbours"), chrFPlaceholders: score("placeholders"),
                 translated: s.translated, flagged: s.flagged, skipped: s.skipped, reused: s.reused, requests: s.requests, retries: s.retries,
                 placeholderIntegrity: withPh.length ? kept / withPh.length : null, placeholderEntries: withPh.length, placeholderFirstTry: s.placeholders.items ? s.placeholders.firstTry / s.placeholders.items : null,
                 entriesPerMinute: gen[i].wallMs > 0 ? s.translated / (gen[i].wallMs / 60000) : null, generationWallMs: gen[i].wallMs,
@@ -201,21 +226,24 @@ async function main(): Promise<void> {
             }
         });
         report.orders = rows;
-        const sim = rows.similar, fil = rows.file;
         const ratio = (x: unknown, y: unknown) => typeof x === "number" && typeof y === "number" && y > 0 ? x / y : null;
-        report.orderSpeedup = {entriesPerMinute: ratio(sim.entriesPerMinute, fil.entriesPerMinute), decodeTokensPerSecond: ratio(sim.decodeTokensPerSecond, fil.decodeTokensPerSecond)};
+        const vs = (p: string, q: string) => rows[p] && rows[q] ? {entriesPerMinute: ratio(rows[p].entriesPerMinute, rows[q].entriesPerMinute), decodeTokensPerSecond: ratio(rows[p].decodeTokensPerSecond, rows[q].decodeTokensPerSecond)} : undefined;
+        report.orderSpeedup = vs("similar", "file");
+        report.historySpeedup = vs("file", "static");
         report.entries = [...reference.values()].map((p) => ({kind: p.kind, source: p.entry.id, reference: p.entry.str}));
         if (a.out) fs.writeFileSync(a.out, JSON.stringify(report, null, 2) + "\n");
         const f = (x: unknown, d = 1) => typeof x === "number" ? x.toFixed(d) : "-";
         console.log(`localization benchmark: ${catalogue} (${lang}), ${picked.length} entries removed, mode ${mode}, ${report.model}; timings need a quiet machine`);
-        console.log(`| order | chrF | chrF held-out | chrF placeholders | placeholder integrity | first try | entries/min | decode tok/s | tok/step | vs plain (decode / end to end) | identical to plain | translated / flagged |`);
-        console.log(`|---|---|---|---|---|---|---|---|---|---|---|---|`);
+        console.log(`| variant | chrF | chrF held-out | chrF neighbours | chrF placeholders | placeholder integrity | first try | entries/min | decode tok/s | tok/step | vs plain (decode / end to end) | identical to plain | translated / flagged |`);
+        console.log(`|---|---|---|---|---|---|---|---|---|---|---|---|---|`);
         for (const order of orders) {
             const r = rows[order] as Record<string, number | null> & {plain?: {speedup: number | null; endToEndSpeedup: number | null; identical: number; requests: number}};
-            console.log(`| ${order} | ${f(r.chrF)} | ${f(r.chrFHeldOut)} | ${f(r.chrFPlaceholders)} | ${r.placeholderIntegrity === null ? "-" : `${f(100 * r.placeholderIntegrity!, 0)}% of ${r.placeholderEntries}`} | ${r.placeholderFirstTry === null ? "-" : `${f(100 * r.placeholderFirstTry!, 0)}%`} | ${f(r.entriesPerMinute)} | ${f(r.decodeTokensPerSecond)} | ${f(r.tokensPerStep, 2)} | ${r.plain ? `${f(r.plain.speedup, 2)}x / ${f(r.plain.endToEndSpeedup, 2)}x` : "-"} | ${r.plain ? `${r.plain.identical} of ${r.plain.requests}` : "-"} | ${r.translated} / ${r.flagged} |`);
+            console.log(`| ${order} | ${f(r.chrF)} | ${f(r.chrFHeldOut)} | ${f(r.chrFNeighbours)} | ${f(r.chrFPlaceholders)} | ${r.placeholderIntegrity === null ? "-" : `${f(100 * r.placeholderIntegrity!, 0)}% of ${r.placeholderEntries}`} | ${r.placeholderFirstTry === null ? "-" : `${f(100 * r.placeholderFirstTry!, 0)}%`} | ${f(r.entriesPerMinute)} | ${f(r.decodeTokensPerSecond)} | ${f(r.tokensPerStep, 2)} | ${r.plain ? `${f(r.plain.speedup, 2)}x / ${f(r.plain.endToEndSpeedup, 2)}x` : "-"} | ${r.plain ? `${r.plain.identical} of ${r.plain.requests}` : "-"} | ${r.translated} / ${r.flagged} |`);
         }
-        const os = report.orderSpeedup as {entriesPerMinute: number | null; decodeTokensPerSecond: number | null};
-        console.log(`similar order against file order: ${f(os.entriesPerMinute, 2)}x entries per minute, ${f(os.decodeTokensPerSecond, 2)}x decode tokens/s (interleaved, one run: preliminary)`);
+        for (const [name, r] of [["similar order against file order", report.orderSpeedup], ["growing memory against none (file order)", report.historySpeedup]] as const) {
+            const x = r as {entriesPerMinute: number | null; decodeTokensPerSecond: number | null} | undefined;
+            if (x) console.log(`${name}: ${f(x.entriesPerMinute, 2)}x entries per minute, ${f(x.decodeTokensPerSecond, 2)}x decode tokens/s (interleaved, one run: preliminary)`);
+        }
     } finally {
         await engine.dispose();
     }

@@ -92,6 +92,10 @@ export function openPo(file: string, text: string, lang: string, o: PoOptions = 
         notes.push(`no Plural-Forms header: plural entries get gettext's default of 2 forms (n != 1); add the header for ${lang}`);
     }
     const wrap = !scan.lines.some((l) => !l.text.startsWith("#") && l.text.length > 80);
+    // Wesnoth-style context prefixes in msgids ("female^Warrior"): where the file's translations drop them, the model
+    // is given the text without its prefix
+    const caret = caretConvention(scan.entries, forms);
+    if (caret) notes.push("msgids carry context prefixes (\"female^...\") that this file's translations leave out: the model translates the text after the prefix");
     const eol = detectEol(text);
     const units: LocalizeUnit[] = [];
     const plans = new Map<string, {entry: Entry; forms: number[]; template?: {entry: Entry; scan: Scan; after?: Entry}}>();
@@ -109,7 +113,7 @@ export function openPo(file: string, text: string, lang: string, o: PoOptions = 
         if (!fill.length) continue;
         const id = `po${n++}`;
         plans.set(id, {entry: e, forms: fill});
-        units.push(makeUnit(id, e, fill, forms, fieldLine(e) + 1, fuzzy ? "fuzzy" : "empty"));
+        units.push(makeUnit(id, e, fill, forms, fieldLine(e) + 1, fuzzy ? "fuzzy" : "empty", caret));
     }
     if (o.template) {
         const tscan = scanPo(o.template.file, o.template.text); // first: its lines are exact
@@ -123,11 +127,11 @@ export function openPo(file: string, text: string, lang: string, o: PoOptions = 
             const id = `po${n++}`;
             const fill = te.plural !== undefined ? [...Array(forms.nplurals).keys()] : [0];
             plans.set(id, {entry: te, forms: fill, template: {entry: te, scan: tscan, after}});
-            units.push(makeUnit(id, te, fill, forms, after ? after.last + 2 : 1, "missing"));
+            units.push(makeUnit(id, te, fill, forms, after ? after.last + 2 : 1, "missing", caret));
         }
     }
 
-    const memory: NewSegment[] = parsePo(text).segments.map((s) => ({source: s.source, target: s.target, origin: {kind: "file", file, line: s.line}, ...(s.key ? {key: s.key} : {})}));
+    const memory: NewSegment[] = parsePo(text).segments.map((s) => ({source: caret ? stripCaret(s.source) : s.source, target: s.target, origin: {kind: "file", file, line: s.line}, ...(s.key ? {key: s.key} : {})}));
     // a fuzzy entry's previous msgid (#| msgid) and its translation: an earlier source and its real translation
     for (const e of scan.entries) {
         const first = formValues(e, forms)[0];
@@ -185,8 +189,8 @@ function fieldLine(e: Entry): number {
     return e.fields.find((f) => f.name === "msgid")?.first ?? e.first;
 }
 
-function makeUnit(id: string, e: Entry, fill: number[], forms: PluralForms, line: number, reason: LocalizeUnit["reason"]): LocalizeUnit {
-    const items: TextItem[] = fill.map((form, i) => pluralItem(`${id}#${i}`, id, e, form, forms));
+function makeUnit(id: string, e: Entry, fill: number[], forms: PluralForms, line: number, reason: LocalizeUnit["reason"], caret = false): LocalizeUnit {
+    const items: TextItem[] = fill.map((form, i) => pluralItem(`${id}#${i}`, id, e, form, forms)).map((it) => caret ? {...it, source: stripCaret(it.source)} : it);
     const key = `${e.ctx !== undefined ? `${e.ctx} | ` : ""}${e.id}`;
     return {
         id, key, line, reason, source: e.plural !== undefined ? `${e.id} | ${e.plural}` : e.id!, items,
@@ -205,6 +209,26 @@ function pluralItem(id: string, unitId: string, e: Entry, form: number, forms: P
     if (n === undefined) return {id, unitId, source: base};
     const occurrences = base.split(count.text).length - 1;
     return {id, unitId, source: base.split(count.text).join(String(n)), keep: Array(occurrences).fill(String(n)), restore: {from: String(n), to: count.text}};
+}
+
+const CARET = /^(?:[A-Za-z0-9_+-]{1,40}|[a-z0-9_+]+(?: [a-z0-9_+]+){1,3})\^(?=\S)/;
+
+function stripCaret(s: string): string {
+    return s.replace(CARET, "");
+}
+
+/** Whether msgids carry "context^" prefixes that the translations drop (at least one such entry, none keeping it). */
+function caretConvention(entries: Entry[], forms: PluralForms): boolean {
+    let dropped = 0;
+    for (const e of entries) {
+        if (e.obsolete || !e.id) continue;
+        const m = CARET.exec(e.id);
+        const t = formValues(e, forms)[0];
+        if (!m || !t) continue;
+        if (t.startsWith(m[0])) return false;
+        dropped++;
+    }
+    return dropped > 0;
 }
 
 /** The count's placeholder: the one integer printf directive, else the only placeholder of the text. */

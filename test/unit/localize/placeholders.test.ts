@@ -59,5 +59,6 @@ describe("localize: placeholders", () => {
         assert.equal(cleanOutput("\nLine\n", "Zeile", "de"), "\nZeile\n");
         assert.equal(cleanOutput("One\ntwo", "Eins\nzwei", "de"), "Eins\nzwei");
         assert.equal(cleanOutput("x", "   ", "de"), "");
+        assert.equal(cleanOutput("Open the file", "Here is the translation:\nÖffnen Sie die Datei", "de"), "Öffnen Sie die Datei");
     });
 });

@@ -150,3 +150,16 @@ describe("localize: gettext .po", () => {
         assert.equal(out, text);
     });
 });
+
+describe("localize: gettext .po, Wesnoth-style context prefixes", () => {
+    it("gives the model the text after a \"female^\" prefix where the file's translations leave prefixes out", () => {
+        const text = `msgid "female^Warrior"\nmsgstr "Kriegerin"\n\nmsgid "female^Should $unit.name| read the book?"\nmsgstr ""\n\nmsgid "x^2 is a square"\nmsgstr ""\n`;
+        const doc = openPo("w.po", text, "de");
+        assert.deepEqual(doc.units.map((u) => u.items[0].source), ["Should $unit.name| read the book?", "2 is a square"]);
+        assert.match(doc.notes.join(), /context prefixes/);
+        assert.ok(doc.memory.some((m) => m.source === "Warrior" && m.target === "Kriegerin"));
+        // a file whose translations keep the prefix (or has none translated) is taken literally
+        const kept = openPo("k.po", `msgid "female^Warrior"\nmsgstr "female^Kriegerin"\n\nmsgid "female^Mage"\nmsgstr ""\n`, "de");
+        assert.deepEqual(kept.units.map((u) => u.items[0].source), ["female^Mage"]);
+    });
+});
