@@ -33,7 +33,7 @@ export interface LocalizeUnit {
     id: string;
     /** How a person finds it: JSON key path, gettext msgctxt + msgid, XLIFF unit id. */
     key: string;
-    /** 1-based line in the target file (where it is or where it will go). */
+    /** 1-based line in the target file; for an entry the target lacks, its line in the source file (or template). */
     line: number;
     reason: UnitReason;
     /** The whole source message (reports, the review file). */
