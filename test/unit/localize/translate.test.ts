@@ -42,6 +42,16 @@ describe("localize: the engine translator", () => {
         assert.deepEqual({tokens: r.stats!.tokens, decodeMs: r.stats!.decodeMs, plain: r.stats!.plain}, {tokens: 7, decodeMs: 50, plain: undefined});
     });
 
+    it("takes the job's own earlier outputs as draft sources only, not as examples", async () => {
+        const mem = new TranslationMemory({src: "en", tgt: "de"});
+        mem.addHistory("Open the profile page now.", "Öffne jetzt die Profilseite.");
+        const {engine, calls} = fakeEngine(() => "x");
+        const r = await engineTranslator(engine, {lang: "de"})(entry("Open the profile page."), mem);
+        assert.deepEqual(calls[0].prompt, translationPrompt("Open the profile page.", "de"));
+        assert.equal((calls[0].drafter as CascadeDrafter).drafters[0].describe(), "translation memory (1 match, match 2..16 tokens)");
+        assert.deepEqual(r.matches, [{score: 0.8, origin: "history"}]);
+    });
+
     it("keeps the plain prompt in lossless mode and without a close match", async () => {
         const {engine, calls} = fakeEngine(() => "x");
         await engineTranslator(engine, {lang: "de", mode: "lossless"})(entry("Open the profile page."), tm);
