@@ -194,7 +194,7 @@ export async function runLocalizeJob(doc: Pick<LocalizeDocument, "units" | "memo
     for (const idx of sequence) {
         const {item, unit} = items[idx];
         if (o.cancel?.cancelled) { s.cancelled = true; break; }
-        if (failed.has(unit.id)) continue; // another text of the unit already failed
+        if (failed.has(unit.id)) { count++; continue; } // another text of the unit already failed
         const keep = [...placeholderList(item.source), ...(item.keep ?? [])];
         const hasPlaceholders = keep.length > 0;
         if (hasPlaceholders) s.placeholders.items++;
@@ -221,7 +221,8 @@ export async function runLocalizeJob(doc: Pick<LocalizeDocument, "units" | "memo
             let c = check(item, out);
             if (c.ok && hasPlaceholders) s.placeholders.firstTry++;
             status = "translated";
-            if (!c.ok && !o.cancel?.cancelled) {
+            if (!c.ok && o.cancel?.cancelled) { s.cancelled = true; break; } // not flagged for a cancel: left for the next run
+            if (!c.ok) {
                 s.retries++;
                 r = await ask(o, {item, unit, attempt: 2, keep, problems: c.problems}, memory, s, (p) => { plain = addPlain(plain, p); });
                 if (r.cancelled) { s.cancelled = true; break; }
