@@ -10,6 +10,8 @@ const common = {
     format: "cjs",
     sourcemap: true,
     external: ["vscode", "node-llama-cpp", "@node-llama-cpp/*"],
+    // jsonc-parser's "main" is a UMD build whose dynamic require()s a bundle cannot follow: bundle its ES build
+    alias: {"jsonc-parser": "./node_modules/jsonc-parser/lib/esm/main.js"},
     logLevel: "warning",
 };
 const entries = [

@@ -9,6 +9,7 @@ const rules = [
     {dir: "src/core", types: true, banned: [/^vscode$/, /^node-llama-cpp/, /^\.\.\/(drafters|engine|vscode|cli|bench|models|corpus|tm)(\/|$)/]},
     {dir: "src/drafters", banned: [/^vscode$/, /^node-llama-cpp/, /^(\.\.\/)+(engine|vscode|cli|bench|models|corpus)(\/|$)/]},
     {dir: "src/tm", banned: [/^vscode$/, /^node-llama-cpp/, /^\.\.\/(engine|vscode|cli|bench)(\/|$)/, /^(\.\.\/)+(engine|vscode|cli|bench)(\/|$)/]},
+    {dir: "src/localize", banned: [/^vscode$/, /^node-llama-cpp/, /^(\.\.\/)+(vscode|cli|bench|engine)(\/|$)/]},
     {dir: "src/engine", banned: [/^vscode$/, /^\.\.\/(vscode|cli|bench)(\/|$)/]},
     {dir: "src/models", banned: [/^vscode$/, /^node-llama-cpp/, /^\.\.\/(vscode|cli|bench|engine)(\/|$)/]},
     {dir: "src/corpus", banned: [/^vscode$/, /^node-llama-cpp/, /^\.\.\/(vscode|cli|bench|engine)(\/|$)/]},

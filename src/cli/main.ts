@@ -6,6 +6,7 @@ const commands: Record<string, () => Promise<Command>> = {
     models: async () => (await import("./models")).run,
     ngram: async () => (await import("./ngram")).run,
     tm: async () => (await import("./tm")).run,
+    localize: async () => (await import("./localize")).run,
     generate: async () => (await import("./generate")).run,
     corpus: async () => (await import("./corpus")).run,
     demo: async () => (await import("./demo")).run,
@@ -20,6 +21,7 @@ commands:
   corpus build [--langs de,fr,...] [--out DIR]      multilingual corpora and held-out sets
   ngram train|info|merge                            corpus n-gram drafters
   tm build|import|info|query --lang X               translation memory (corpus pairs, .po, XLIFF, TMX, i18n JSON)
+  localize FILE --lang X [--source F] [--dry-run]   fill a translation file's missing entries (.po, XLIFF, i18n JSON)
   generate --model M --drafter D [--k N] ...        (speculative) generation, streamed
   bench [--quick|--record|--simulate|--live] ...    the drafter comparison (record, simulate, live)
   report RESULTS.jsonl [--out DIR]                  Markdown + SVG + HTML report from bench results
