@@ -15,6 +15,8 @@ import {BenchDrafters} from "./drafters";
 import type {BenchCase} from "./cases";
 import {liveStage} from "./liveStage";
 import {tmStage} from "./tmStage";
+import {measureOverhead} from "./overhead";
+import {translationPrompt} from "../core/tasks";
 import {guardedOutput, recordCostCurve, recordOutputs, type Recording} from "./record";
 import {readResults, writeReport, type ResultRecord} from "./report";
 import {drafterFileOf, fileSha256, signature} from "./signature";
@@ -55,6 +57,11 @@ export async function runBenchmark(o: BenchOptions, ui: BenchUi, cancel?: Cancel
         engine.useCostCurve(new CostCurve(curve, 16, false));
         run.emit({kind: "cost", model: sig.model, ms: curve});
         ui.log(`cost curve: step ${curve[1].toFixed(1)} ms; batch 2/4/8/16 = ${[2, 4, 8, 16].map((n) => (curve[n] / curve[1]).toFixed(2)).join(" / ")} steps`);
+        if (o.modes.overhead) {
+            const r = await measureOverhead(engine, translationPrompt(OVERHEAD_TEXT, "de"), {tokens: 64, reps: o.quick ? 3 : 7});
+            run.emit(r);
+            ui.log(`step overhead (ms/token): node-llama-cpp ${r.ms.nlc.median.toFixed(2)}, direct ${r.ms.direct.median.toFixed(2)}, controlledEvaluate ${r.ms.controlled.median.toFixed(2)}, Engine.generate ${r.ms.engine.median.toFixed(2)}`);
+        }
         const sims = o.modes.simulate ? await simulateStage(run, recordings, tables, curve) : [];
         if (o.modes.live) await liveStage(run, tables, sims, new CostCurve(curve, 16, false));
         if (o.modes.tm) await tmStage(run, tables, new CostCurve(curve, 16, false), {perBand: o.tmPerBand, liveLangs: o.liveLangs, revisionLangs: o.liveLangs, maxTokens: 96});
@@ -68,6 +75,9 @@ export async function runBenchmark(o: BenchOptions, ui: BenchUi, cancel?: Cancel
         await engine.dispose();
     }
 }
+
+/** The step-overhead micro-benchmark's input (a paragraph of the demo's kind; any text would do). */
+const OVERHEAD_TEXT = "The old wizard looked at the young prince and said: we must leave the city before the orcs arrive. The river is high, the bridges are broken.";
 
 /** Records the held-out outputs (and, for the live languages, disjoint self-distillation inputs); writes quality records. */
 async function recordStage(run: BenchRun, file: string): Promise<{recordings: Recording[]; distilled: Recording[]}> {

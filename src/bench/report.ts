@@ -4,6 +4,7 @@ import type {Signature} from "./signature";
 import {signatureLine} from "./signature";
 import type {SimResult} from "./sweep";
 import {tmSection} from "./tmReport";
+import {overheadSection, type OverheadResult} from "./overhead";
 import type {TmCaseResult, TmRevisionResult} from "./tmResults";
 import {loopShare} from "../core/stats";
 import {barChart, scatter, type Point} from "./svg";
@@ -74,7 +75,7 @@ export interface CostResult {
     probes?: number;
     steps?: number;
 }
-export type ResultRecord = (SimResult | LiveResult | QualityResult | CostResult | TmCaseResult | TmRevisionResult) & {signature?: Signature};
+export type ResultRecord = (SimResult | LiveResult | QualityResult | CostResult | TmCaseResult | TmRevisionResult | OverheadResult) & {signature?: Signature};
 
 /**
  * The records of a results file (one JSON object a line). A line that is not JSON, or a record of a known kind with
@@ -237,6 +238,7 @@ export function writeReport(records: ResultRecord[], outDir: string, title = "Po
                     q.outputScriptRate === undefined ? "-" : pct(q.outputScriptRate), String(q.n)])), "");
     }
 
+    md.push(...overheadSection(records.filter((r): r is OverheadResult => r.kind === "overhead")));
     md.push(...projectionSection(projected, sims, lives));
 
     const tm = tmSection(records.filter((r): r is (TmCaseResult | TmRevisionResult) & {signature?: Signature} => r.kind === "tm" || r.kind === "tm-revision"));

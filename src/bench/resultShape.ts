@@ -23,6 +23,7 @@ const KINDS: Record<string, Shape> = {
     }},
     quality: {obj: {task: "string", lang: "string", model: "string", chrF: {opt: "metric"}, outputLanguageRate: {opt: "metric"}, n: "count"}},
     cost: {obj: {model: "string", ms: {record: "metric"}, during: {opt: {literal: ["live", "runs"]}}, probes: {opt: "count"}, steps: {opt: "count"}}},
+    overhead: {obj: {model: "string", tokens: "count", reps: "count", ms: {obj: Object.fromEntries(["nlc", "direct", "controlled", "engine"].map((k) => [k, {obj: {median: "metric", min: "metric", max: "metric"}}]))}}},
 };
 
 /** Why a parsed line is not a usable result record, or undefined. */

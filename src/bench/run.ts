@@ -6,7 +6,8 @@ import type {Signature} from "./signature";
 
 /** What to run (the CLI parses it from flags). */
 export interface BenchOptions {
-    modes: {record: boolean; simulate: boolean; live: boolean; tm: boolean};
+    /** `overhead`: the step-overhead micro-benchmark (src/bench/overhead.ts), with live runs or alone (--overhead) */
+    modes: {record: boolean; simulate: boolean; live: boolean; tm: boolean; overhead: boolean};
     /** translation-memory dimension: held-out segments per match band and language */
     tmPerBand: number;
     quick: boolean;

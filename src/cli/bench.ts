@@ -10,18 +10,20 @@ import {sigintCancel} from "./signals";
 
 const USAGE = `polyspec bench [--record] [--simulate] [--live] [--quick] [--model M] [--langs de,zh,...] [--live-langs de,zh,ru]
   [--translations N] [--stories N] [--prompts N] [--reps N] [--max-tokens N] [--sweep-langs de] [--no-draft-model] [--no-peers]
-  [--temperature T] [--live-all] [--tm [--tm-per-band N]] [--curve RESULTS.jsonl] [--out RESULTS.jsonl] [--report DIR] [--json]
+  [--temperature T] [--live-all] [--tm [--tm-per-band N]] [--overhead] [--curve RESULTS.jsonl] [--out RESULTS.jsonl] [--report DIR] [--json]
   no mode flag: record + simulate + live. --quick: one language, few prompts (a few minutes end to end).
   live runs are greedy, then sampled at --temperature (default 0.7; 0 = greedy only; --quick: greedy only);
   --live-all adds the task-split and self-distilled n-gram tables to the live runs (they are always simulated);
   --curve reuses the cost curve an earlier run measured (its results file), so a simulation repeats exactly;
   --tm: the translation-memory dimension (held-out segments per match band, plain / examples / draft; the revision
-  scenario on the live languages); alone, it runs only that.`;
+  scenario on the live languages); alone, it runs only that.
+  --overhead: the step-overhead micro-benchmark (ms per plain decode step: node-llama-cpp's own loop, our target's
+  two verification paths, the product loop); part of every live run; alone, it runs only that.`;
 
 /** `polyspec bench`: parses the flags, runs the benchmark pipeline (src/bench/pipeline.ts), prints. */
 export async function run(argv: string[]): Promise<void> {
     const {values: v} = parse(argv, {
-        record: {type: "boolean"}, simulate: {type: "boolean"}, live: {type: "boolean"}, quick: {type: "boolean"}, tm: {type: "boolean"}, "tm-per-band": {type: "string"},
+        record: {type: "boolean"}, simulate: {type: "boolean"}, live: {type: "boolean"}, quick: {type: "boolean"}, tm: {type: "boolean"}, "tm-per-band": {type: "string"}, overhead: {type: "boolean"},
         model: {type: "string"}, langs: {type: "string"}, "live-langs": {type: "string"}, translations: {type: "string"}, stories: {type: "string"},
         prompts: {type: "string"}, reps: {type: "string"}, "max-tokens": {type: "string"}, "sweep-langs": {type: "string"},
         "no-draft-model": {type: "boolean"}, "no-peers": {type: "boolean"}, temperature: {type: "string"}, "live-all": {type: "boolean"}, curve: {type: "string"}, out: {type: "string"}, report: {type: "string"}, json: {type: "boolean"},
@@ -29,8 +31,9 @@ export async function run(argv: string[]): Promise<void> {
     }, USAGE);
     if (v.help) { console.log(USAGE); return; }
     const quick = !!v.quick;
-    const modes = {record: !!v.record, simulate: !!v.simulate, live: !!v.live, tm: !!v.tm};
-    if (!modes.record && !modes.simulate && !modes.live && !modes.tm) modes.record = modes.simulate = modes.live = true;
+    const modes = {record: !!v.record, simulate: !!v.simulate, live: !!v.live, tm: !!v.tm, overhead: !!v.overhead};
+    if (!modes.record && !modes.simulate && !modes.live && !modes.tm && !modes.overhead) modes.record = modes.simulate = modes.live = true;
+    if (modes.live) modes.overhead = true;
     // flags first: a usage error is reported before anything is looked up or loaded
     const temperature = v.temperature === undefined ? (quick ? 0 : 0.7) : Number(v.temperature);
     const o: Omit<BenchOptions, "langs" | "liveLangs" | "sweepLangs"> = {modes, quick, model: v.model,

@@ -23,6 +23,12 @@ export interface EngineOptions {
     threads?: number;
     contextSize?: number;
     onProgress?: (done: number, total: number, stage: string) => void;
+    /**
+     * How a verification batch is evaluated: "direct" (default: one native sampler for the engine's life, see
+     * LlamaTarget) or "controlled" (node-llama-cpp's controlledEvaluate, a sampler per call; the step-overhead
+     * benchmark compares the two).
+     */
+    verify?: "direct" | "controlled";
 }
 
 export interface GenerateOptions {
@@ -105,7 +111,7 @@ export class Engine {
         const model = await LoadedModel.open(o.model, {gpu: o.gpu, onProgress: o.onProgress});
         const threads = o.threads ?? cores();
         const context = await model.model.createContext({contextSize: o.contextSize ?? 4096, threads, batchSize: 512, sequences: 1});
-        const target = new LlamaTarget(model, context.getSequence());
+        const target = new LlamaTarget(model, context.getSequence(), {direct: o.verify !== "controlled"});
         return new Engine(model, context, target, {...o, threads});
     }
 
@@ -203,6 +209,7 @@ export class Engine {
     }
 
     async dispose(): Promise<void> {
+        this.target.dispose();
         await this.context.dispose();
         await this.model.dispose();
     }
