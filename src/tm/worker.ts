@@ -8,8 +8,8 @@
  *   worker -> parent: {type: "progress", ...}* and {type: "message", ...}*, then {type: "done", result} | {type: "error", ...}
  */
 import path from "node:path";
-import {Worker} from "node:worker_threads";
-import {CancelledError, PolyspecError, type Cancel} from "../core/errors";
+import type {Cancel} from "../core/errors";
+import {errorAnswer, runWorkerJob, type WorkerAnswer} from "../core/workerJob";
 import {formatOf, importFiles, pairJson, type FileImport, type ImportMessage} from "./import";
 import type {LanguagePair} from "./segment";
 
@@ -35,8 +35,7 @@ export interface IndexResult {
 export type IndexWorkerMessage =
     | {type: "progress"; done: number; total: number; file: string}
     | {type: "message"; message: ImportMessage}
-    | {type: "done"; result: IndexResult}
-    | {type: "error"; message: string; code?: string; cancelled: boolean; stack?: string};
+    | WorkerAnswer<IndexResult>;
 
 export type IndexParentMessage = {type: "cancel"};
 
@@ -91,9 +90,7 @@ export async function serveIndexing(port: PortLike, job: IndexJob): Promise<void
         });
         reply = {type: "done", result};
     } catch (e) {
-        const err = e as Error;
-        const known = e instanceof PolyspecError || e instanceof CancelledError;
-        reply = {type: "error", message: err.message, cancelled: e instanceof CancelledError, code: e instanceof PolyspecError ? e.code : undefined, stack: known ? undefined : err.stack};
+        reply = errorAnswer(e);
     }
     port.off("message", onMessage);
     port.postMessage(reply);
@@ -112,25 +109,6 @@ export interface IndexWorkerOptions extends Omit<IndexOptions, "cancel"> {
  * rejects with the worker's PolyspecError, or a CancelledError after `signal` aborts.
  */
 export function indexInWorker(job: IndexJob, o: IndexWorkerOptions): Promise<IndexResult> {
-    return new Promise<IndexResult>((resolve, reject) => {
-        const worker = new Worker(o.workerFile, {workerData: job, execArgv: o.execArgv});
-        let answer: IndexWorkerMessage | undefined;
-        const onAbort = () => worker.postMessage({type: "cancel"} satisfies IndexParentMessage);
-        if (o.signal?.aborted) onAbort();
-        else o.signal?.addEventListener("abort", onAbort, {once: true});
-        worker.on("message", (m: IndexWorkerMessage) => {
-            if (m.type === "progress") o.onProgress?.(m.done, m.total, m.file);
-            else if (m.type === "message") o.onMessage?.(m.message);
-            else answer = m;
-        });
-        let failure: Error | undefined;
-        worker.on("error", (e) => { failure = e; });
-        worker.on("exit", (code) => {
-            o.signal?.removeEventListener("abort", onAbort);
-            if (answer?.type === "done") resolve(answer.result);
-            else if (answer?.type === "error") {
-                reject(answer.cancelled ? new CancelledError() : answer.code ? new PolyspecError(answer.message, answer.code) : Object.assign(new Error(answer.message), {stack: answer.stack}));
-            } else reject(failure ?? new Error(`the translation-memory indexing worker exited (code ${code}) without a result`));
-        });
-    });
+    return runWorkerJob<IndexResult, Exclude<IndexWorkerMessage, WorkerAnswer<IndexResult>>>(o.workerFile, job, {what: "translation-memory indexing", signal: o.signal, execArgv: o.execArgv,
+        onMessage: (m) => { if (m.type === "progress") o.onProgress?.(m.done, m.total, m.file); else o.onMessage?.(m.message); }});
 }

@@ -6,8 +6,7 @@
  *   inspect: NgramTable.load(file).header
  */
 import path from "node:path";
-import {Worker} from "node:worker_threads";
-import {CancelledError, PolyspecError} from "../../core/errors";
+import {runWorkerJob, type WorkerAnswer} from "../../core/workerJob";
 import type {Tokenizer} from "../../core/target";
 import {NgramDrafter} from "./drafter";
 import type {TrainResult} from "./train";
@@ -55,26 +54,6 @@ export interface WorkerOptions {
  * rejects with the worker's PolyspecError (same message and code), or a CancelledError after `signal` aborts.
  */
 export function trainInWorker(job: TrainJob, o: WorkerOptions): Promise<TrainResult> {
-    return new Promise<TrainResult>((resolve, reject) => {
-        const worker = new Worker(o.workerFile, {workerData: job, execArgv: o.execArgv});
-        let answer: WorkerMessage | undefined;
-        const onAbort = () => worker.postMessage({type: "cancel"});
-        if (o.signal?.aborted) onAbort();
-        else o.signal?.addEventListener("abort", onAbort, {once: true});
-        worker.on("message", (m: WorkerMessage) => {
-            if (m.type === "progress") o.onProgress?.(m.done, m.total, m.stage);
-            else answer = m;
-        });
-        let failure: Error | undefined;
-        worker.on("error", (e) => { failure = e; });
-        // The worker answers once (done or error) after releasing the model, then ends by itself: settle on exit, so
-        // that no native resources are torn down by terminate().
-        worker.on("exit", (code) => {
-            o.signal?.removeEventListener("abort", onAbort);
-            if (answer?.type === "done") resolve(answer.result);
-            else if (answer?.type === "error") {
-                reject(answer.cancelled ? new CancelledError() : answer.code ? new PolyspecError(answer.message, answer.code) : Object.assign(new Error(answer.message), {stack: answer.stack}));
-            } else reject(failure ?? new Error(`the n-gram training worker exited (code ${code}) without a result`));
-        });
-    });
+    return runWorkerJob<TrainResult, Exclude<WorkerMessage, WorkerAnswer<TrainResult>>>(o.workerFile, job, {what: "n-gram training", signal: o.signal, execArgv: o.execArgv,
+        onMessage: (m) => o.onProgress?.(m.done, m.total, m.stage)});
 }

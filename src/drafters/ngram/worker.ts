@@ -5,7 +5,8 @@
  *   parent -> worker: workerData = TrainJob; later {type: "cancel"}
  *   worker -> parent: {type: "progress", done, total, stage}* then {type: "done", result} | {type: "error", ...}
  */
-import {CancelledError, PolyspecError} from "../../core/errors";
+import {CancelledError} from "../../core/errors";
+import {errorAnswer, type WorkerAnswer} from "../../core/workerJob";
 import type {Tokenizer} from "../../core/target";
 import {trainNgram, type TrainResult, type TrainStage} from "./train";
 
@@ -26,8 +27,7 @@ export type WorkerStage = TrainStage | "model";
 
 export type WorkerMessage =
     | {type: "progress"; done: number; total: number; stage: WorkerStage}
-    | {type: "done"; result: TrainResult}
-    | {type: "error"; message: string; code?: string; cancelled: boolean; stack?: string};
+    | WorkerAnswer<TrainResult>;
 
 export type ParentMessage = {type: "cancel"};
 
@@ -58,12 +58,7 @@ export async function serveTraining(port: PortLike, job: TrainJob, openTokenizer
         });
         reply = {type: "done", result};
     } catch (e) {
-        const err = e as Error;
-        const known = e instanceof PolyspecError || e instanceof CancelledError;
-        reply = {
-            type: "error", message: err.message, cancelled: e instanceof CancelledError,
-            code: e instanceof PolyspecError ? e.code : undefined, stack: known ? undefined : err.stack,
-        };
+        reply = errorAnswer(e);
     }
     port.off("message", onMessage);
     // Release the model before answering: the parent lets the thread end on its own once it has the answer.
