@@ -17,6 +17,7 @@
  *   flock /tmp/polyspec-model.lock npx tsx tools/tm/measure-prompt.ts --what faithfulness [--variants plain,naive,tm] [--out F.json]
  *   flock /tmp/polyspec-model.lock npx tsx tools/tm/measure-prompt.ts --what chrf [--variants plain,tm] [--n 16] [--out F.json]
  */
+import {REVISIONS} from "../../src/bench/tmStage";
 import fs from "node:fs";
 import path from "node:path";
 import {parseArgs} from "node:util";
@@ -37,14 +38,7 @@ const jsonl = (f: string) => fs.readFileSync(path.join(corpus, f), "utf8").split
 
 /** Held-out story segments with two checkable edits each: [from, to] replaced once; `checks` must reach the output. */
 const EDITS: {id: string; edits: [string, string][]}[] = [
-    {id: "story-28a1a7ab19c7", edits: [["Delfador", "Zorvath"], ["1 extra", "37 extra"]]},
-    {id: "story-3daab85e1fda", edits: [["Delfador", "Zorvath"], ["four days", "62 days"]]},
-    {id: "story-24840ae84680", edits: [["Kaylan", "Merevan"], ["fifty men", "48 men"]]},
-    {id: "story-ee7b982adfde", edits: [["Sulla", "Tharion"], ["turn 4", "turn 37"]]},
-    {id: "story-9c1e6699ae13", edits: [["Konrad", "Merevan"], ["a year", "29 years"]]},
-    {id: "story-d8c55d8f57f1", edits: [["Malifor", "Zorvath"], ["originally prisoners", "originally 48 prisoners"]]},
-    {id: "story-c903769354a8", edits: [["Delfador", "Merevan"], ["your allies", "your 37 allies"]]},
-    {id: "story-71847fefaa99", edits: [["Kalenz", "Tharion"], ["a different direction", "62 different directions"]]},
+    ...REVISIONS, // the benchmark's revision scenario, then more of the same kind
     {id: "story-ae9b242939ca", edits: [["Dacyn", "Merevan"], ["a long time", "29 years"]]},
     {id: "story-97b7a8d38ad1", edits: [["Parandra", "Zorvath"], ["to no-one", "to 48 people"]]},
     {id: "story-f90f56b26dce", edits: [["Delfador", "Tharion"], ["for a time", "for 37 days"]]},
