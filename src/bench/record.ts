@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import {CancelledError, throwIfCancelled, type Cancel} from "../core/errors";
 import {shapeProblem, type Shape} from "../core/shape";
+import type {ExcludedTokens} from "../core/target";
 import type {Engine} from "../engine/engine";
 import {findRepetition, sentenceCut} from "../core/repetition";
 import {repetitionOptions} from "../core/tasks";
@@ -19,6 +20,8 @@ export interface Recording {
     input: string;
     reference?: string;
     prompt: number[];
+    /** The prompt's excluded tokens (PromptSpec.exclude) the output was generated under. */
+    exclude?: ExcludedTokens;
     output: number[];
     /** The stop token that ended the output (its last step verified it), if any. */
     stopToken?: number;
@@ -41,12 +44,12 @@ export async function recordOutputs(engine: Engine, cases: BenchCase[], o: {file
     for (const c of cases) {
         throwIfCancelled(o.cancel);
         const prompt = await renderPrompt(engine.model, c.prompt);
-        const k = key({...c, prompt, maxTokens: o.maxTokens});
+        const k = key({...c, prompt, maxTokens: o.maxTokens, exclude: c.prompt.exclude});
         let r = have.get(k);
         if (!r) {
             const g = await engine.generate(c.prompt, undefined, {maxTokens: o.maxTokens, k: 0, adaptive: false, cancel: o.cancel, repetition: false});
             if (g.cancelled) throw new CancelledError(); // a cut output is not a recording: never cache it
-            r = {task: c.task, lang: c.lang, id: c.id, input: c.input, reference: c.reference, prompt,
+            r = {task: c.task, lang: c.lang, id: c.id, input: c.input, reference: c.reference, prompt, exclude: c.prompt.exclude,
                 output: g.tokens, stopToken: g.stopToken, text: g.text, maxTokens: o.maxTokens, decodeMs: g.stats.decodeMs};
             appendRecording(o.file, r);
             have.set(k, r);
@@ -70,7 +73,7 @@ export function guardedOutput(r: Pick<Recording, "task" | "prompt" | "output" | 
 
 
 const RECORDING: Shape = {obj: {
-    task: "string", lang: "string", id: "string", input: "string", reference: {opt: "string"}, prompt: {array: "token"},
+    task: "string", lang: "string", id: "string", input: "string", reference: {opt: "string"}, prompt: {array: "token"}, exclude: {opt: {literal: ["fence"]}},
     output: {array: "token"}, stopToken: {opt: "token"}, text: "string", maxTokens: "count", decodeMs: "metric",
 }};
 
@@ -116,8 +119,8 @@ export function appendRecording(file: string, r: Recording): void {
 }
 
 /** A recording is reused only for the same input, token limit and rendered prompt (a changed prompt template re-records). */
-const key = (r: {task: string; lang: string; id: string; maxTokens: number; prompt: readonly number[]}) =>
-    `${r.task}|${r.lang}|${r.id}|${r.maxTokens}|${crypto.createHash("sha1").update(r.prompt.join(",")).digest("hex")}`;
+const key = (r: {task: string; lang: string; id: string; maxTokens: number; prompt: readonly number[]; exclude?: string}) =>
+    `${r.task}|${r.lang}|${r.id}|${r.maxTokens}|${crypto.createHash("sha1").update(r.prompt.join(",")).digest("hex")}${r.exclude ? `|${r.exclude}` : ""}`;
 
 /**
  * The full cost curve (every batch size 1..16; median of `passes` passes), measured in this process every run (about

@@ -6,7 +6,7 @@ import type {DraftPolicy} from "./policy";
 import {mixSeed, mulberry32} from "./rng";
 import type {Stats} from "./stats";
 import type {Repetition, RepetitionGuard} from "./repetition";
-import type {PositionResult, Restriction, Sampling, Target} from "./target";
+import type {ExcludedTokens, PositionResult, Restriction, Sampling, Target} from "./target";
 
 export interface LoopOptions {
     maxTokens: number;
@@ -26,6 +26,8 @@ export interface LoopOptions {
      * text that ends a sentence often ends its turn at once: measured, 10 of 10 story openings came back empty.)
      */
     nonEmpty?: boolean;
+    /** Tokens the output never holds (a decoding rule like nonEmpty, at every position: exact, too). */
+    exclude?: ExcludedTokens;
     /** Milliseconds (default performance.now): the replay target's clock adds the cost curve's verification time. */
     clock?: () => number;
     /**
@@ -87,7 +89,7 @@ async function loop(target: LoopTarget, drafter: Drafter | undefined, prompt: re
         const tVerify = now();
         const withDists = !!(o.sampling && proposal.dists && n > 0);
         const seeds = o.sampling && Array.from({length: n + 1}, (_, i) => mixSeed(o.sampling!.seed, pos + i));
-        const restrict = o.nonEmpty && !visible ? blankRestrictions(target, out, draft) : undefined;
+        const restrict = withExcluded(o.nonEmpty && !visible ? blankRestrictions(target, out, draft) : undefined, draft.length + 1, o.exclude);
         const res = await target.verify([context[context.length - 1], ...draft], {sampling: o.sampling, distributions: withDists, seeds, restrict});
         const v = judge(draft, proposal, res, withDists, rng);
         if (v.accepted < n) await target.rollback(n - v.accepted);
@@ -135,6 +137,12 @@ function blankRestrictions(target: LoopTarget, out: readonly number[], draft: re
         r.push(before.includes("\n") ? "blank" : "stop");
     }
     return r;
+}
+
+/** The batch's restrictions with the excluded class added at every position. */
+function withExcluded(r: Restriction[] | undefined, n: number, exclude: ExcludedTokens | undefined): (Restriction | undefined)[] | undefined {
+    if (!exclude) return r;
+    return Array.from({length: n}, (_, i): Restriction => r?.[i] ? `${r[i] as "stop" | "blank"}+${exclude}` : exclude);
 }
 
 function judge(draft: number[], proposal: Proposal, res: PositionResult[], withDists: boolean, rng: ReturnType<typeof mulberry32> | undefined): Verdict {

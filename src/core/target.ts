@@ -32,13 +32,17 @@ export interface VerifyOptions {
      * drafts that come with a distribution under sampling. */
     distributions?: boolean;
     /**
-     * Per position, tokens the choice must not be (a generation that has written nothing visible yet):
-     * "stop" rules out stop tokens, "blank" also every token without a visible character.
+     * Per position, tokens the choice must not be: "stop" rules out stop tokens and "blank" also every token without
+     * a visible character (a generation that has written nothing visible yet: the nonEmpty rule); "fence" rules out
+     * every token that writes a code fence (two backticks: a story has none, and a code model likes to end a
+     * continuation with one); "+" joins them.
      */
     restrict?: readonly (Restriction | undefined)[];
 }
 
-export type Restriction = "stop" | "blank";
+/** The token classes a task may exclude from its whole output (PromptSpec.exclude). */
+export type ExcludedTokens = "fence";
+export type Restriction = "stop" | "blank" | ExcludedTokens | `${"stop" | "blank"}+${ExcludedTokens}`;
 
 export interface PositionResult {
     /** The target's choice for the token after this position: argmax (greedy) or a sample. */

@@ -1,5 +1,6 @@
 import {languageByCode, promptLanguageName} from "./languages";
 import type {RepetitionOptions} from "./repetition";
+import type {ExcludedTokens} from "./target";
 
 /**
  * The loop guard's options for a task (src/core/repetition.ts; chosen in tools/quality/loops.ts on hand-labelled
@@ -22,7 +23,10 @@ export interface ChatMessage {
  * A last assistant message is left open: the model continues it (used to make the model continue a text rather
  * than answer about it).
  */
-export type PromptSpec = {messages: ChatMessage[]} | {text: string};
+export type PromptSpec = ({messages: ChatMessage[]} | {text: string}) & {
+    /** Tokens the output never holds (a decoding rule, exact under speculation): "fence" for prose (stories). */
+    exclude?: ExcludedTokens;
+};
 
 const SYSTEM = "You are a careful literary translator and writer.";
 
@@ -68,5 +72,5 @@ export function storyPrompt(text: string, lang: string): PromptSpec {
         {role: "system", content: SYSTEM},
         {role: "user", content: `Write a story in ${name}. Write in ${name} only, without any comment.`},
         {role: "assistant", content: opening},
-    ]};
+    ], exclude: "fence"};
 }

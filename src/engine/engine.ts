@@ -180,7 +180,7 @@ export class Engine {
         try {
             reused = await this.target.prepare(tokens.slice(0, -1), o.cancel);
             end = await speculate(this.target, drafter, tokens, {
-                maxTokens, sampling: o.sampling, policy, cancel: o.cancel, nonEmpty: o.nonEmpty ?? true,
+                maxTokens, sampling: o.sampling, policy, cancel: o.cancel, nonEmpty: o.nonEmpty ?? true, exclude: prompt.exclude,
                 guard: o.repetition === false ? undefined : new RepetitionGuard(tokens, o.repetition),
                 onTokens: (fresh) => {
                     stats.ttftMs ??= performance.now() - t0;

@@ -84,6 +84,16 @@ export class LoadedModel implements Tokenizer {
         return this.blanks;
     }
 
+    private fences?: number[];
+    /** Tokens whose text holds two backticks in a row (a code fence is written with them; prose never is). */
+    get fenceTokens(): readonly number[] {
+        if (!this.fences) {
+            this.fences = [];
+            for (let t = 0; t < this.vocabSize; t++) if (!this.stopTokens.has(t) && this.detokenize([t]).includes("``")) this.fences.push(t);
+        }
+        return this.fences;
+    }
+
     async dispose(): Promise<void> {
         await this.model.dispose();
     }

@@ -144,7 +144,7 @@ export class LlamaTarget implements Target {
     private readonly bans = new Map<Restriction, NLC.TokenBias>();
     /**
      * A token bias that rules out every stop token ("stop"), or every stop token and every token without a visible
-     * character ("blank"). node-llama-cpp's TokenBias.set() ignores end-of-generation tokens on purpose, so the
+     * character ("blank"), and/or every token that writes part of a code fence ("fence"). node-llama-cpp's TokenBias.set() ignores end-of-generation tokens on purpose, so the
      * bias is written into its map directly (node-llama-cpp is pinned; an engine test checks that a banned token
      * is never chosen, so a change of that internal fails the tests).
      */
@@ -154,8 +154,10 @@ export class LlamaTarget implements Target {
             bias = this.model.tokenBias();
             const map = (bias as unknown as {_biases: Map<number, number>})._biases;
             if (!(map instanceof Map)) throw new Error("node-llama-cpp's TokenBias changed: cannot rule out stop tokens");
-            for (const t of this.stopTokens) map.set(t, -Infinity);
-            if (r === "blank") for (const t of this.model.blankTokens) map.set(t, -Infinity);
+            const classes = r.split("+");
+            if (classes.includes("stop") || classes.includes("blank")) for (const t of this.stopTokens) map.set(t, -Infinity);
+            if (classes.includes("blank")) for (const t of this.model.blankTokens) map.set(t, -Infinity);
+            if (classes.includes("fence")) for (const t of this.model.fenceTokens) map.set(t, -Infinity);
             this.bans.set(r, bias);
         }
         return bias;

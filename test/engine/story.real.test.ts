@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {storyPrompt} from "../../src/core/tasks";
+import {LookupDrafter} from "../../src/drafters/lookup";
 import {Engine} from "../../src/engine/engine";
 import {requireModel} from "../helpers/models";
 
@@ -33,6 +34,21 @@ describe("story continuation continues (default model, real openings)", function
                 // not a mere copy of the opening: the output's start does not stand in the input
                 assert.ok(!norm(input).includes(out.slice(0, 24)), `${ending}: the model only repeated the input: ${JSON.stringify(r.text)}`);
             }
+        });
+    }
+
+    // held-out openings (the German and Russian story prompts' line 20) after which the code model's own choice is a
+    // code fence and the end of its turn ("\n```"): a story's output never holds a fence (PromptSpec.exclude)
+    for (const [lang, text] of [["de", "Die Wiederbelebung der Skelette hast du gut gemeistert. Als nächste Lektion werde ich dich lehren, Geister herbeizurufen. Bist du bereit?"],
+        ["ru", "До этих пор ты хорошо проявлял себя в оживлении скелетов. Теперь же я обучу тебя управлять духами. Ты готов?"]]) {
+        it(`${lang}: no code fence in a story (the model's first choice after this opening), and speculation stays exact under the rule`, async () => {
+            const p = storyPrompt(text, lang);
+            const bare = await engine.generate({...p, exclude: undefined}, undefined, {maxTokens: 24, k: 0, adaptive: false});
+            const r = await engine.generate(p, undefined, {maxTokens: 24, k: 0, adaptive: false});
+            assert.ok(!r.text.includes("``"), `a fence: ${JSON.stringify(r.text)}`);
+            assert.match(r.text, /\p{L}/u, `no words: ${JSON.stringify(r.text)} (without the rule: ${JSON.stringify(bare.text)})`);
+            const spec = await engine.generate(p, new LookupDrafter(), {maxTokens: 24, k: 4, adaptive: false});
+            assert.deepEqual(spec.tokens, r.tokens);
         });
     }
 });
