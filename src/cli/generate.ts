@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import {PolyspecError} from "../core/errors";
 import {acceptanceRate, draftMsPerToken, summary, tokensPerSecond, tokensPerStep, verifyMsPerStep} from "../core/stats";
-import {repetitionOptions, storyPrompt, translationPrompt, type PromptSpec} from "../core/tasks";
+import {repetitionOptions, storyPrompt, storyRetry, translationPrompt, type PromptSpec} from "../core/tasks";
 import {createLanguageIdentifier, outputVerdict} from "../core/langid";
 import {canonicalLanguageCode, languageByCode} from "../core/languages";
 import {retryHints, verdictName} from "../core/wrongLanguage";
@@ -60,6 +60,14 @@ export async function run(argv: string[]): Promise<void> {
         const gen = (p: PromptSpec) => engine.generate(p, drafter, {maxTokens, k, adaptive: !v["fixed-k"], sampling, cancel, profile: req?.profile ?? `${task}:${lang ?? "any"}`, repetition: repetitionOptions(task),
             onText: v.json ? undefined : (d) => process.stdout.write(d)});
         let r = await gen(prompt);
+        // a story that began to write its opening out again gets one more attempt with the opening's other ending
+        let storyRetried: string | undefined;
+        const again = task === "story" && !r.cancelled ? storyRetry(text, lang!, r) : undefined;
+        if (again) {
+            storyRetried = again.blankLine ? "a blank line after the text" : "the text without its blank line";
+            if (!v.json) console.error(`\npolyspec: the model began to write the text out again; asking once more with ${storyRetried}:`);
+            r = await gen(again.prompt);
+        }
         // a translation in another language or script is translated again once (src/core/wrongLanguage.ts)
         let retried: {first: string; how: string; now: string} | undefined;
         if (task === "translate" && !v["no-retry"] && !r.cancelled && r.text.trim()) {
@@ -80,7 +88,7 @@ export async function run(argv: string[]): Promise<void> {
         await drafter?.dispose?.();
         const s = r.stats;
         if (v.json) {
-            console.log(JSON.stringify({text: r.text, finish: r.finish, languageRetry: retried, repetition: r.repetition && {start: r.repetition.start, at: r.repetition.at, distance: r.repetition.distance, echo: r.repetition.echo},
+            console.log(JSON.stringify({text: r.text, finish: r.finish, languageRetry: retried, storyRetry: storyRetried, repetition: r.repetition && {start: r.repetition.start, at: r.repetition.at, distance: r.repetition.distance, echo: r.repetition.echo},
                 drafter: r.drafter, cancelled: r.cancelled, promptTokens: r.promptTokens, reusedPromptTokens: r.reusedPromptTokens,
                 tm: req && memory ? {mode, matches: req.matches.map((m) => ({score: m.score, source: m.segment.source, target: m.segment.target}))} : undefined,
                 stats: s, acceptanceRate: acceptanceRate(s), tokensPerStep: tokensPerStep(s), tokensPerSecond: tokensPerSecond(s),

@@ -65,9 +65,26 @@ export function translationPrompt(text: string, lang: string, hints: LanguageHin
  * line keeps it (the next paragraph is wanted); other trailing whitespace goes. The engine's nonEmpty rule does the
  * rest: no stop token before the output holds a visible character.
  */
+/**
+ * A story continuation that the loop guard ended as an echo before it wrote anything of its own (the model began
+ * to write the opening out again: fewer than STORY_OWN_LETTERS letters kept) gets one more attempt, with the
+ * opening's other ending: a blank line added after it, or the blank line taken away. Measured on 186 held-out
+ * openings (31 languages, each after a sentence end, mid-sentence and after a blank line), 13 came back empty or a
+ * fragment this way, and for 10 of them the same text with the other ending continued. Undefined: no second attempt.
+ */
+export function storyRetry(text: string, lang: string, r: {finish: string; text: string; repetition?: {echo: boolean}}): {prompt: PromptSpec; blankLine: boolean} | undefined {
+    if (r.finish !== "repetition" || !r.repetition?.echo) return undefined;
+    if ((r.text.match(/\p{L}/gu)?.length ?? 0) >= STORY_OWN_LETTERS) return undefined;
+    const blankLine = !endsWithBlankLine(text);
+    return {prompt: storyPrompt(blankLine ? `${text.trimEnd()}\n\n` : text.trimEnd(), lang), blankLine};
+}
+/** Letters a story continuation keeps before an echo for it to count as written (storyRetry). */
+export const STORY_OWN_LETTERS = 12;
+const endsWithBlankLine = (text: string) => /\n[ \t]*\n\s*$/.test(text);
+
 export function storyPrompt(text: string, lang: string): PromptSpec {
     const name = promptLanguageName(languageByCode(lang));
-    const opening = /\n[ \t]*\n\s*$/.test(text) ? `${text.trimEnd()}\n\n` : text.trimEnd();
+    const opening = endsWithBlankLine(text) ? `${text.trimEnd()}\n\n` : text.trimEnd();
     return {messages: [
         {role: "system", content: SYSTEM},
         {role: "user", content: `Write a story in ${name}. Write in ${name} only, without any comment.`},

@@ -4,7 +4,7 @@ import {verdictName} from "../core/wrongLanguage";
 import {languageByCode, SCRIPT_NAMES} from "../core/languages";
 import type {Drafter} from "../core/drafter";
 import type {PromptSpec} from "../core/tasks";
-import type {Engine} from "../engine/engine";
+import type {Engine, GenerateResult} from "../engine/engine";
 import {formatLoopDelay} from "./common/loopDelay";
 import type {Task} from "./common/statsStore";
 import type {LiveStats} from "./liveStats";
@@ -38,6 +38,12 @@ export interface EditorGeneration {
      * (src/core/wrongLanguage.ts), and how to say what was changed ("an example sentence pair in Slovak"); once.
      */
     retry?: (v: OutputVerdict) => {generation: EditorGeneration; how: string} | undefined;
+    /**
+     * When the loop guard ended the output as an echo of the input before it wrote anything of its own: the
+     * generation to run instead, into the same place, and how to say what was changed (src/core/tasks.ts
+     * storyRetry); once.
+     */
+    onEcho?: (r: Pick<GenerateResult, "finish" | "text" | "repetition">) => {generation: EditorGeneration; how: string} | undefined;
     /**
      * The request as the loaded engine makes it (a translation memory's matches are tokenized with the model):
      * the prompt (instead of `prompt`), a memory drafter and profile, and a note of what was used (shown in the
@@ -122,6 +128,8 @@ export async function generateIntoEditor(d: EditorDeps, g: EditorGeneration, qui
         if (broken === "edited") void vscode.window.showWarningMessage(vscode.l10n.t("Polyspec stopped: the text it was writing was edited."));
         else if (broken === "closed") d.log.info(`${g.task}: the document was closed; generation stopped`);
         else if (result.finish === "repetition") {
+            const again = range && g.onEcho?.(result);
+            if (again) return await echoRetry(d, g, again, range!);
             void vscode.window.showWarningMessage(repetitionMessage(!!text.trim()));
             if (text.trim()) verdict = await check();
         } else if (!result.cancelled && !text.trim()) void vscode.window.showWarningMessage(g.emptyMessage);
@@ -157,6 +165,14 @@ async function retryInto(d: EditorDeps, g: EditorGeneration, again: {generation:
     } else {
         void vscode.window.showWarningMessage(vscode.l10n.t("Polyspec: the output came out in {0}, not {1}, also when generated again with {2}. The model may not know {1} well; try another model.", r.verdict ? verdictName(r.verdict) : got, want, again.how));
     }
+    return r;
+}
+
+/** The output began as an echo of the input: the generation runs again, into what was written, and the user is told. */
+async function echoRetry(d: EditorDeps, g: EditorGeneration, again: {generation: EditorGeneration; how: string}, range: vscode.Range) {
+    d.log.warn(`${g.task}: the model began to write the input out again: generating again with ${again.how}`);
+    const r = await generateIntoEditor(d, {...again.generation, target: {kind: "replace", range}, retry: g.retry, onEcho: undefined});
+    if (r && !r.cancelled && r.text.trim()) void vscode.window.showInformationMessage(vscode.l10n.t("Polyspec: the model began to write the text out again, so it was asked once more, with {0}.", again.how));
     return r;
 }
 

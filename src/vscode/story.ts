@@ -1,8 +1,8 @@
 import * as vscode from "vscode";
 import {languageByCode, isLanguageCode} from "../core/languages";
-import {storyPrompt} from "../core/tasks";
+import {storyPrompt, storyRetry, type PromptSpec} from "../core/tasks";
 import type {LanguageIdentifier} from "../core/langid";
-import {generateIntoEditor, refuseIfBusy, type EditorDeps} from "./generation";
+import {generateIntoEditor, refuseIfBusy, type EditorDeps, type EditorGeneration} from "./generation";
 import {dropBrokenTail, joinContinuation, paragraphEnded, storyContext, trimContinuation} from "./common/text";
 
 const LAST = "polyspec.lastStoryLanguage";
@@ -34,20 +34,29 @@ export async function continueStory(d: EditorDeps & {memento: vscode.Memento}): 
     if (context.length < 3) { void vscode.window.showWarningMessage(vscode.l10n.t("Polyspec: write the beginning of the story first; it continues from the text before the cursor.")); return; }
     const lang = await storyLanguage(d, context);
     const noSpaces = languageByCode(lang).noSpaces;
-    let started = false;
-    await generateIntoEditor(d, {
-        task: "story", lang, prompt: storyPrompt(context, lang), maxTokens: d.settings.current.storyMaxTokens, stopWhen: paragraphEnded,
-        editor, target: {kind: "insert", position: pos},
-        filter: (delta) => {
-            if (started) return delta;
-            const t = delta.replace(/^\s+/, "");
-            if (!t) return "";
-            started = true;
-            return joinContinuation(before, t, noSpaces);
-        },
-        finalize: (raw) => joinContinuation(before, trimContinuation(dropBrokenTail(raw), "paragraph"), noSpaces),
-        title: vscode.l10n.t("Polyspec: continuing the story ({0})", languageByCode(lang).name),
-        label: vscode.l10n.t("continuing story"),
-        emptyMessage: vscode.l10n.t("Polyspec: the model wrote nothing new after this text (it only repeated it). Add a sentence or a blank line and try again, or try another model."),
-    });
+    const generation = (prompt: PromptSpec): EditorGeneration => {
+        let started = false;
+        return {
+            task: "story", lang, prompt, maxTokens: d.settings.current.storyMaxTokens, stopWhen: paragraphEnded,
+            editor, target: {kind: "insert", position: pos},
+            filter: (delta) => {
+                if (started) return delta;
+                const t = delta.replace(/^\s+/, "");
+                if (!t) return "";
+                started = true;
+                return joinContinuation(before, t, noSpaces);
+            },
+            finalize: (raw) => joinContinuation(before, trimContinuation(dropBrokenTail(raw), "paragraph"), noSpaces),
+            title: vscode.l10n.t("Polyspec: continuing the story ({0})", languageByCode(lang).name),
+            label: vscode.l10n.t("continuing story"),
+            emptyMessage: vscode.l10n.t("Polyspec: the model wrote nothing new after this text (it only repeated it). Add a sentence or a blank line and try again, or try another model."),
+        };
+    };
+    // an output that began to write the text out again: once more with the text's other ending (core/tasks.ts)
+    const onEcho = (r: Parameters<typeof storyRetry>[2]) => {
+        const again = storyRetry(context, lang, r);
+        return again && {generation: generation(again.prompt),
+            how: again.blankLine ? vscode.l10n.t("a blank line after the text") : vscode.l10n.t("the text without its blank line")};
+    };
+    await generateIntoEditor(d, {...generation(storyPrompt(context, lang)), onEcho});
 }
