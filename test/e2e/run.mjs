@@ -46,6 +46,10 @@ const {eld} = await import("eld/small");
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "polyspec-e2e-"));
 const ws = path.join(dir, "ws");
 copyDir(SAMPLE_WORKSPACE, ws);
+// the looping story's opening: the default model (greedy) answers it with "Ich bin ein Reiter, der mit der Natur
+// kämpft." over and over in one paragraph (recorded by the benchmark: story de prompt-eca67e7ba113)
+const LOOP_OPENING = "Was sagt Ihr da? Greifen als Reittiere. Ihr stellt mit Euren dummen Scherzen langsam meine Geduld auf die Probe.";
+fs.writeFileSync(path.join(ws, "loop.txt"), `${LOOP_OPENING}\n\n`);
 const port = await freePort();
 const server = await step("start code-server", () => startServer({
     dir, folder: ws, port, vsix: VSIX,
@@ -221,11 +225,8 @@ try {
     });
 
     await step("a story that loops: stopped with a message, the text before the loop kept, one undo step", async () => {
-        // the default model (greedy) answers this opening with "Ich bin ein Reiter, der mit der Natur kämpft." over
-        // and over in one paragraph (recorded by the benchmark: story de prompt-eca67e7ba113)
-        const opening = "Was sagt Ihr da? Greifen als Reittiere. Ihr stellt mit Euren dummen Scherzen langsam meine Geduld auf die Probe.";
-        fs.writeFileSync(path.join(ws, "loop.txt"), `${opening}\n\n`);
-        await wb.openFile("loop.txt");
+        const opening = LOOP_OPENING;
+        await wb.openFile("loop.txt"); // written with the workspace (quick open does not list a file written mid-test at once)
         const before = await wb.waitEditor((t) => t.startsWith(opening), 10_000, "the looping opening");
         await page.keyboard.press("Control+End");
         await wb.runCommand("Polyspec: Continue Story");
