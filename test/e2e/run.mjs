@@ -46,8 +46,9 @@ const {eld} = await import("eld/small");
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "polyspec-e2e-"));
 const ws = path.join(dir, "ws");
 copyDir(SAMPLE_WORKSPACE, ws);
-// the looping story's opening: the default model (greedy) answers it with "Ich bin ein Reiter, der mit der Natur
-// kämpft." over and over in one paragraph (recorded by the benchmark: story de prompt-eca67e7ba113)
+// the looping story's opening (a held-out German story prompt): with plain greedy decoding the default model writes
+// "Meine Geduld ist nicht auf die Probe." and starts that sentence again (a drafter's batched verification can fall
+// the other way at a near-tie on this quantized model, so the step decodes plainly: polyspec.drafters de = none)
 const LOOP_OPENING = "Was sagt Ihr da? Greifen als Reittiere. Ihr stellt mit Euren dummen Scherzen langsam meine Geduld auf die Probe.";
 fs.writeFileSync(path.join(ws, "loop.txt"), `${LOOP_OPENING}\n\n`);
 const port = await freePort();
@@ -226,6 +227,10 @@ try {
 
     await step("a story that loops: stopped with a message, the text before the loop kept, one undo step", async () => {
         const opening = LOOP_OPENING;
+        const settingsFile = path.join(dir, "ud/User/settings.json");
+        const settings = JSON.parse(fs.readFileSync(settingsFile, "utf8"));
+        fs.writeFileSync(settingsFile, JSON.stringify({...settings, "polyspec.autoTune": false, "polyspec.drafters": {de: "none"}}, null, 2));
+        await wb.webview().getByText(/auto-tuning off/).first().waitFor({timeout: 30_000}); // applied (the panel says so)
         await wb.openFile("loop.txt"); // written with the workspace (quick open does not list a file written mid-test at once)
         const before = await wb.waitEditor((t) => t.startsWith(opening), 10_000, "the looping opening");
         await page.keyboard.press("Control+End");
@@ -245,6 +250,8 @@ try {
         assert.equal(new Set(sentences).size, sentences.length, `a sentence repeats in what was kept: ${added}`);
         await page.keyboard.press("Control+Z");
         await wb.waitEditor((t) => t === before, 10_000, "one undo back to the opening");
+        fs.writeFileSync(settingsFile, JSON.stringify(settings, null, 2));
+        await wb.webview().getByText(/auto-tuning on/).first().waitFor({timeout: 30_000});
     });
 
     await step("statistics webview: numbers", async () => {
@@ -278,7 +285,7 @@ try {
         const measuring = /^measuring… (\d+) of (\d+) tokens$/.exec(enCascade?.speedup ?? "");
         assert.ok(enCascade && (/^\d+\.\d+×$/.test(enCascade.speedup) || measuring), `English cascade speed-up against plain decoding: ${enCascade?.speedup}`);
         if (measuring) assert.ok(Number(measuring[1]) < Number(measuring[2]) && Number(measuring[1]) <= Number(enCascade.tokens), `measuring: ${enCascade.speedup} (${enCascade.tokens} tokens)`);
-        else assert.ok(Number(enCascade.tokens) >= 256, `a speed-up shown with ${enCascade.tokens} tokens behind it`);
+        else assert.ok(Number(enCascade.tokens) >= 128, `a speed-up shown with ${enCascade.tokens} tokens behind it`); // MIN_SPEEDUP_TOKENS
         result.numbers.rows = rows;
         result.numbers.loopDelay = loop;
         await wb.runCommand("View: Close Primary Side Bar");
