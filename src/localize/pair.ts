@@ -89,7 +89,7 @@ export function findPair(file: string, o: FindPairOptions): LocalizePair {
         const target = tgt ? path.join(dir, tgt) : path.join(dir, `${lang}${ext}`);
         return {format, target, source: file, lang, srcLang, create: !tgt};
     }
-    if (byName) throw new PolyspecError(`${file} is named for the language "${byName}", neither ${srcLang} nor ${lang}: give --lang ${byName}, or --source FILE`, "E_USAGE");
+    // a name that only looks like a code ("app.json", "web.json") may sit in a folder named for the language
     // a folder named for the language, anywhere above the file
     const parts = path.resolve(file).split(path.sep);
     for (let i = parts.length - 2; i >= 1; i--) {
@@ -109,5 +109,6 @@ export function findPair(file: string, o: FindPairOptions): LocalizePair {
         const target = path.join(parent, mateDir ?? lang, ...rest);
         return {format, target, source: file, lang, srcLang, create: !exists(target)};
     }
+    if (byName) throw new PolyspecError(`${file} is named for the language "${byName}", neither ${srcLang} nor ${lang}: give --lang ${byName}, or --source FILE`, "E_USAGE");
     throw new PolyspecError(`cannot tell the language of ${file}: name it <lang>.json (en.json, de.json), put it in a <lang>/ folder, or give --source FILE`, "E_USAGE");
 }

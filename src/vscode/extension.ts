@@ -9,6 +9,7 @@ import {DrafterRegistry} from "./drafterRegistry";
 import {EngineHost} from "./engineHost";
 import {InlineProvider} from "./inline";
 import {KeptService} from "./keptService";
+import {translateMissingEntries} from "./localize";
 import {LiveStats} from "./liveStats";
 import {createLog} from "./log";
 import {MemoryService} from "./memoryService";
@@ -91,6 +92,7 @@ export function activate(context: vscode.ExtensionContext): void {
                 : await pickLanguage(memento, vscode.l10n.t("Translation memory for translations into... (type an English or native language name)"));
             return lang ? memory.buildNow(lang) : undefined;
         }),
+        vscode.commands.registerCommand("polyspec.translateMissingEntries", (arg?: unknown) => translateMissingEntries({session, status, settings, memory, log, memento}, arg)),
         vscode.commands.registerCommand("polyspec.cancel", () => { if (!gate.cancelRunning() && !downloads.cancel()) void vscode.window.setStatusBarMessage(vscode.l10n.t("Polyspec: nothing to cancel"), 2000); }),
         vscode.commands.registerCommand("polyspec.showLog", () => log.show()),
         settings.onDidChange(async ({changed}) => {

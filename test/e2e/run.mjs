@@ -4,7 +4,10 @@
 // Steps: open the sample workspace; select English text and Translate Selection into German (the model loads on
 // first use) and check that the editor holds German (eld) without broken characters and that ONE undo restores the
 // English; build the translation memory from the workspace's locales/en.json + de.json and translate a sentence close
-// to one of them (the memory's term and the match shown; examples mode); Continue Story; type in a Markdown story
+// to one of them (the memory's term and the match shown; examples mode); Translate Missing Entries on an i18n JSON
+// pair (locales/{en,de}/app.json: every key in order, the layout and placeholders kept, a valid ICU plural, ONE undo,
+// the review list, a second run with nothing to do, a cancelled job into a new French file that stays valid);
+// Continue Story; type in a Markdown story
 // and accept the ghost-text suggestion with Tab; train a German drafter from a file through the file dialog (worker
 // thread); a story that loops stops with the loop guard's message and keeps the text before the loop; open the
 // statistics webview and read its numbers (the loop share and the +tm row too),
@@ -17,6 +20,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import {baseSettings, copyDir, ensureModel, ensureTools, freePort, launchBrowser, MODELS, ROOT, SAMPLE_WORKSPACE, startServer} from "../../tools/e2e/lib.mjs";
+import {parse as parseIcu, TYPE as ICU} from "@formatjs/icu-messageformat-parser";
 import {flat, Workbench} from "./workbench.mjs";
 
 const OUT = path.join(ROOT, "test-results/e2e");
@@ -298,6 +302,106 @@ try {
         log("webview background in the dark theme:", bg);
         await wb.shot(path.join(OUT, "7-statistics-dark.png"));
     });
+    await step("translate missing entries: locales/de/app.json filled from locales/en/app.json as one undo step; review list; nothing left; cancel keeps a valid file", async () => {
+        // the pair joins the workspace here, not from the start: the memory step counts the segments of locales/; and late,
+        // so that the steps before run as they always did (the looping story's greedy output is recorded)
+        copyDir(path.join(ROOT, "test/e2e/localize"), ws);
+        const enFile = path.join(ws, "locales/en/app.json"), deFile = path.join(ws, "locales/de/app.json"), frFile = path.join(ws, "locales/fr/app.json");
+        const original = fs.readFileSync(deFile, "utf8");
+        const english = JSON.parse(fs.readFileSync(enFile, "utf8"));
+        const enKeys = keysOf(english);
+        const had = keysOf(JSON.parse(original));
+        const added = enKeys.filter((k) => !had.includes(k));
+        assert.equal(added.length, 4, "the fixture lacks 4 keys");
+        await wb.runCommand("View: Focus First Editor Group");
+        await openPath("locales/de/app.json");
+        const progressLines = () => extensionLog().match(/localize app\.json: \d+\/\d+ \S+: \w+/g) ?? [];
+        const seen = progressLines().length;
+        await wb.runCommand("Polyspec: Translate Missing Entries"); // German: from the folder name, no question
+        await wb.waitStatus(["busy"], 60_000).catch(() => "");
+        await wb.shot(path.join(OUT, "9-localize-running.png"));
+        await wb.waitStatus(["ready"], 300_000);
+        const summary = await wb.seeNotification("entries of app.json translated", 30_000);
+        log("summary:", JSON.stringify(summary));
+        assert.match(summary, /4 of 4 entries of app\.json translated/);
+        assert.match(summary, /tokens at [\d.]+ tokens\/s/);
+        assert.ok(!/plain decoding/.test(summary), "no speed-up claimed without a measurement");
+        // per-entry progress (the notification's "done/total key", logged as well): one line per text, the plural has two
+        for (const end = Date.now() + 10_000; progressLines().length - seen < 5 && Date.now() < end;) await page.waitForTimeout(250); // the log file lags a little
+        const progress = progressLines().slice(seen);
+        log("progress:", JSON.stringify(progress));
+        assert.equal(progress.length, 5, "4 entries, 5 texts (the ICU plural: one and other in German)");
+        assert.match(progress.at(-1), /: 5\/5 /);
+        // the document: saved to read it exactly
+        await wb.runCommand("View: Focus First Editor Group");
+        await wb.runCommand("File: Save");
+        const filled = await waitFile(deFile, (t) => t !== original, "the filled file saved");
+        log("filled:\n" + filled);
+        await wb.shot(path.join(OUT, "10-localized.png"));
+        const data = JSON.parse(filled);
+        assert.deepEqual(keysOf(data), enKeys, "every key, in the English file's order");
+        for (const k of had) assert.equal(valueOf(data, k), valueOf(JSON.parse(original), k), `existing value ${k} unchanged`);
+        // the layout: every original line kept in order (a comma added where a key now follows), 4 inserted lines with
+        // the file's 2-space indentation, still no final newline
+        const lines = filled.split("\n"), old = original.split("\n");
+        let i = 0;
+        const inserted = [];
+        for (const line of lines) {
+            if (i < old.length && (line === old[i] || line === `${old[i]},`)) i++;
+            else inserted.push(line);
+        }
+        assert.equal(i, old.length, `the original lines are all there, in order: ${JSON.stringify(old.slice(i))}`);
+        assert.equal(inserted.length, 4, `4 inserted lines: ${JSON.stringify(inserted)}`);
+        for (const line of inserted) assert.match(line, /^( {2}| {4})"\w+": ".+",?$/, "one key per line, 2-space indentation");
+        assert.ok(!filled.endsWith("\n"), "no final newline added");
+        assert.ok(valueOf(data, "greeting").includes("{name}"), `{name} kept: ${valueOf(data, "greeting")}`);
+        const del = valueOf(data, "actions.delete");
+        assert.ok(del.includes("<b>") && del.includes("</b>") && del.indexOf("<b>") < del.indexOf("</b>"), `<b>...</b> kept: ${del}`);
+        const icu = parseIcu(valueOf(data, "photos"));
+        const plural = icu.find((e) => e.type === ICU.plural);
+        assert.ok(plural && plural.value === "count", `an ICU plural of count: ${valueOf(data, "photos")}`);
+        assert.deepEqual(Object.keys(plural.options).sort(), ["one", "other"], "German's categories");
+        for (const [cat, o] of Object.entries(plural.options)) assert.ok(o.value.some((e) => e.type === ICU.pound), `# kept in ${cat}`);
+        const german = added.filter((k) => k !== "photos").map((k) => valueOf(data, k)).join(" ");
+        assert.equal(eld.detect(german).language, "de", `the new values are German: ${german}`);
+        // the review list names the machine-made values
+        const review = JSON.parse(fs.readFileSync(`${deFile}.polyspec-review.json`, "utf8"));
+        assert.deepEqual(review.entries.filter((e) => e.status === "machine").map((e) => e.key).sort(), [...added].sort(), "the review list lists the new keys");
+        // ONE undo restores the original exactly; redo brings the translations back
+        await page.keyboard.press("Control+Z");
+        await wb.runCommand("File: Save");
+        assert.equal(await waitFile(deFile, (t) => t === original, "one undo back to the original"), original);
+        await wb.runCommand("View: Focus First Editor Group");
+        await page.keyboard.press("Control+Shift+Z");
+        await wb.runCommand("File: Save");
+        await waitFile(deFile, (t) => t === filled, "redo to the filled file");
+        // a second run finds nothing to do
+        await wb.runCommand("Polyspec: Translate Missing Entries");
+        const nothing = await wb.seeNotification("nothing to translate in app.json", 30_000);
+        log("second run:", JSON.stringify(nothing));
+        // cancel: from the English file into French (picked; locales/fr/app.json is created), cancelled after the first text
+        await wb.runCommand("View: Focus First Editor Group");
+        await openPath("locales/en/app.json");
+        const before = progressLines().length;
+        await wb.runCommand("Polyspec: Translate Missing Entries");
+        await wb.pick("Français", "French", "Translate the missing entries into");
+        for (const end = Date.now() + 240_000; progressLines().length === before; await page.waitForTimeout(200)) if (Date.now() > end) throw new Error("no French entry finished");
+        await page.locator('.statusbar-item[aria-label="Cancel the running Polyspec job"]').click({timeout: 10_000});
+        await wb.waitStatus(["ready"], 120_000);
+        const cancelled = await wb.seeNotification("not reached (cancelled)", 30_000);
+        log("cancelled:", JSON.stringify(cancelled), "progress:", JSON.stringify(progressLines().slice(before)));
+        assert.match(cancelled, /of 7 entries of app\.json translated/);
+        await wb.runCommand("View: Focus First Editor Group");
+        await wb.runCommand("File: Save");
+        const fr = await waitFile(frFile, (t) => t.trim().length > 2, "the French file, saved");
+        log("French after cancel:\n" + fr);
+        const frKeys = keysOf(JSON.parse(fr));
+        assert.ok(frKeys.length >= 1 && frKeys.length < enKeys.length, `some entries, not all: ${frKeys.join(", ")}`);
+        assert.deepEqual(frKeys, enKeys.filter((k) => frKeys.includes(k)), "in the English order");
+        for (const k of frKeys) assert.ok(String(valueOf(JSON.parse(fr), k)).trim(), `${k}: a finished value`);
+        result.numbers.localize = {summary, progress, filled, cancelled, french: fr};
+    });
+
     await step("concurrency: no inline suggestion while a command runs; the model setting changed mid-generation waits for it; closing the document mid-stream stops it", async () => {
         await wb.runCommand("View: Focus First Editor Group");
         // 1. a command runs; typing in another story document makes no suggestion meanwhile
@@ -366,6 +470,38 @@ try {
 /** The extension's log so far (the Polyspec output channel's file). */
 function extensionLog() {
     return findFiles(path.join(dir, "ud/logs"), /Polyspec\.log$/).map((f) => fs.readFileSync(f, "utf8")).join("\n");
+}
+
+/** Opens a workspace file by its relative path (quick open shows the folder as the row's description). */
+async function openPath(rel) {
+    const name = path.basename(rel), folder = path.dirname(rel);
+    await page.keyboard.press("Control+P");
+    const input = await wb.quickInput();
+    await input.fill(rel);
+    const row = page.locator(".quick-input-list .monaco-list-row", {hasText: folder}).filter({hasText: name}).first();
+    await row.waitFor({timeout: 15_000});
+    await row.click();
+    await page.locator(`.tab.active[aria-label*="${name}"]`).first().waitFor({timeout: 15_000});
+    await page.locator(".editor-instance .monaco-editor.focused").first().waitFor({timeout: 15_000});
+}
+
+/** Polls a file on disk until `ok(text)` holds; returns the text. */
+async function waitFile(file, ok, what, timeout = 15_000) {
+    let text = "";
+    for (const end = Date.now() + timeout; Date.now() < end; await page.waitForTimeout(200)) {
+        text = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
+        if (ok(text)) return text;
+    }
+    throw new Error(`${what}: not reached after ${timeout} ms; ${file}: ${JSON.stringify(text.slice(0, 400))}`);
+}
+
+/** The key paths of an i18n JSON object, in order ("actions.save"). */
+function keysOf(o, prefix = "") {
+    return Object.entries(o).flatMap(([k, v]) => v && typeof v === "object" ? keysOf(v, `${prefix}${k}.`) : [`${prefix}${k}`]);
+}
+
+function valueOf(o, key) {
+    return key.split(".").reduce((x, k) => x?.[k], o);
 }
 
 function findFiles(d, re) {

@@ -10,12 +10,14 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
 // the language codes of src/core/languages.ts (the table's lang("xx", ...) entries; a script subtag for each further
 // script of a language written in two: "sr-Latn", "zh-Hant")
 const LANGS = [...fs.readFileSync(path.join(root, "src/core/languages.ts"), "utf8").matchAll(/^\s*lang\("([a-z]{2,3}(?:-[A-Z][a-z]{3})?)",/gm)].map((m) => m[1]);
+// the files Translate Missing Entries fills (src/localize/open.ts)
+const TRANSLATION_FILE = "resourceExtname =~ /^\\.(po|pot|json|xlf|xliff)$/i";
 const SPEC = "^(auto|none|lookup|cascade|ngram:.+|model:.+)$";
 
 const commands = [
     ["translateSelection", "$(globe)"], ["continueStory", "$(book)"], ["toggleInline", "$(lightbulb-sparkle)"], ["trainDrafter", "$(mortar-board)"],
     ["selectModel", "$(server-process)"], ["showStatistics", "$(graph)"], ["cancel", "$(stop-circle)"], ["showLog", "$(output)"],
-    ["buildTranslationMemory", "$(database)"],
+    ["buildTranslationMemory", "$(database)"], ["translateMissingEntries", "$(symbol-key)"],
 ].map(([id, icon]) => ({command: `polyspec.${id}`, title: `%polyspec.${id}.title%`, category: "Polyspec", icon}));
 
 const prop = (key, o) => [`polyspec.${key}`, {...o, markdownDescription: `%config.${key}%`}];
@@ -50,6 +52,8 @@ const configuration = {
         prop("translationMemory.exclude", {type: "array", items: {type: "string", minLength: 1}, uniqueItems: true, order: 20, scope: "resource",
             default: ["**/node_modules/**", "**/.git/**", "**/{dist,out,build}/**", "**/.vscode-test/**"]}),
         prop("translationMemory.mode", {type: "string", default: "draft", enum: ["draft", "examples"], enumDescriptions: ["%config.translationMemory.mode.draft%", "%config.translationMemory.mode.examples%"], order: 21}),
+        prop("localize.mode", {type: "string", default: "examples", enum: ["examples", "lossless"], enumDescriptions: ["%config.localize.mode.examples%", "%config.localize.mode.lossless%"], order: 22}),
+        prop("localize.includeFuzzy", {type: "boolean", default: false, order: 23}),
     ]),
 };
 
@@ -70,10 +74,15 @@ const manifest = {
             commandPalette: [
                 {command: "polyspec.translateSelection", when: "editorHasSelection"},
                 {command: "polyspec.continueStory", when: "editorIsOpen"},
+                {command: "polyspec.translateMissingEntries", when: "editorIsOpen"},
             ],
             "editor/context": [
                 {command: "polyspec.translateSelection", when: "editorHasSelection", group: "polyspec@1"},
                 {command: "polyspec.continueStory", when: "editorTextFocus && !editorHasSelection", group: "polyspec@2"},
+                {command: "polyspec.translateMissingEntries", when: `resourceScheme == file && ${TRANSLATION_FILE}`, group: "polyspec@3"},
+            ],
+            "explorer/context": [
+                {command: "polyspec.translateMissingEntries", when: `resourceScheme == file && ${TRANSLATION_FILE}`, group: "7_modification"},
             ],
         },
         configuration,

@@ -47,6 +47,10 @@ export interface Settings {
     tmExclude: string[];
     /** "draft": the memory only drafts (output exactly plain decoding's); "examples": its matches go into the prompt. */
     tmMode: TmMode;
+    /** Translate Missing Entries: "examples" (the file's similar translations in the prompt) or "lossless" (plain prompt). */
+    localizeMode: "examples" | "lossless";
+    /** Translate Missing Entries also retranslates gettext fuzzy entries and XLIFF units that need review. */
+    localizeIncludeFuzzy: boolean;
 }
 
 /** The translation files the importers read (src/tm/import.ts): gettext, XLIFF, TMX, and i18n JSON layouts. */
@@ -59,6 +63,7 @@ export const DEFAULTS: Settings = {
     drafterFolder: "", insertMode: "replace", translationMaxTokens: 512, storyMaxTokens: 100, inlineEnabled: true,
     inlineLanguages: ["plaintext", "markdown"], inlineDebounceMs: 300, inlineMaxTokens: 24, checkLanguage: true,
     tmEnabled: true, tmInclude: TM_INCLUDE_DEFAULT, tmExclude: TM_EXCLUDE_DEFAULT, tmMode: "draft",
+    localizeMode: "examples", localizeIncludeFuzzy: false,
 };
 
 /** Setting ids (under "polyspec.") for each field. */
@@ -68,6 +73,7 @@ export const KEYS: Record<keyof Settings, string> = {
     translationMaxTokens: "translation.maxTokens", storyMaxTokens: "story.maxTokens", inlineEnabled: "inline.enabled",
     inlineLanguages: "inline.languages", inlineDebounceMs: "inline.debounceMs", inlineMaxTokens: "inline.maxTokens", checkLanguage: "checkLanguage",
     tmEnabled: "translationMemory.enabled", tmInclude: "translationMemory.include", tmExclude: "translationMemory.exclude", tmMode: "translationMemory.mode",
+    localizeMode: "localize.mode", localizeIncludeFuzzy: "localize.includeFuzzy",
 };
 
 /**
@@ -124,6 +130,7 @@ const CHECKS: Record<Exclude<keyof Settings, "drafters">, Check> = {
     translationMaxTokens: isInt(16, 4096), storyMaxTokens: isInt(8, 2048), inlineEnabled: isBool, inlineLanguages: isStrList,
     inlineDebounceMs: isInt(0, 5000), inlineMaxTokens: isInt(4, 256), checkLanguage: isBool,
     tmEnabled: isBool, tmInclude: isGlobList, tmExclude: isGlobList, tmMode: oneOf(...TM_MODES),
+    localizeMode: oneOf("examples", "lossless"), localizeIncludeFuzzy: isBool,
 };
 
 /** Validates polyspec.drafters: keys are language codes or "*", values drafter specs. Bad entries are dropped. */
