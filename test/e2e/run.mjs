@@ -422,13 +422,13 @@ try {
         await wb.waitStatus(["busy"], 60_000);
         const settingsFile = path.join(dir, "ud/User/settings.json");
         const settings = JSON.parse(fs.readFileSync(settingsFile, "utf8"));
-        fs.writeFileSync(settingsFile, JSON.stringify({...settings, "polyspec.model": "smollm2-135m"}, null, 2));
+        await wb.writeUserSettings({...settings, "polyspec.model": "smollm2-135m"});
         await wb.waitStatus(["idle", "ready"], 240_000);
         const french = await wb.waitEditor((t) => t.trim().length > 0 && eld.detect(t).language === "fr", 20_000, "the French translation, finished");
         log("finished on the old model:", JSON.stringify(french.slice(0, 80)), "status:", await wb.statusLabel());
         await wb.waitStatus(["idle"], 60_000); // the old engine was disposed after its generation: the new model loads on first use
         assert.match(await wb.statusLabel(), /smollm2-135m/);
-        fs.writeFileSync(settingsFile, JSON.stringify(settings, null, 2));
+        await wb.writeUserSettings(settings);
         await wb.waitStatus(["idle"], 60_000);
         // 3. closing the document while a continuation streams into it: the generation stops, the file on disk is untouched
         await wb.openFile("story.txt");
