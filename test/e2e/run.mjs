@@ -64,7 +64,9 @@ const server = await step("start code-server", () => startServer({
     settings: baseSettings({"polyspec.modelsFolder": MODELS, "polyspec.inline.debounceMs": 200, "editor.wordWrap": "on", "polyspec.translationMemory.mode": "examples",
         // German's first request decodes plainly (the configured drafter is auto-tuning's first candidate): the
         // looping story comes first, and plain greedy decoding loops on it (see LOOP_OPENING)
-        "polyspec.drafters": {de: "none"}}),
+        "polyspec.drafters": {de: "none"},
+        // no preview tabs: opening settings.json mid-generation must not replace (close) the document being written
+        "workbench.editor.enablePreview": false}),
     // reuse the machine's measured verification cost curve (the CLI and the benchmark measure the same one)
     env: {POLYSPEC_CACHE: path.join(ROOT, ".cache")},
 }));
