@@ -401,7 +401,7 @@ try {
         result.numbers.localize = {summary, progress, filled, cancelled, french: fr};
     });
 
-    await step("concurrency: no inline suggestion while a command runs; the model setting changed mid-generation waits for it; closing the document mid-stream stops it", async () => {
+    await step("concurrency: no inline suggestion while a command runs; closing the document mid-stream stops it", async () => {
         await wb.runCommand("View: Focus First Editor Group");
         // 1. a command runs; typing in another story document makes no suggestion meanwhile
         await wb.openFile("story.txt");
@@ -416,23 +416,7 @@ try {
         const busyLabel = await wb.statusLabel();
         assert.ok(/^Polyspec busy/.test(busyLabel) ? !(await ghost.isVisible()) : true, "no ghost text while the story is being continued");
         await wb.waitStatus(["ready"], 240_000);
-        // 2. switching the model while a translation runs: it finishes on the model it started with; the new one loads on next use
-        await wb.openFile("translate.txt");
-        await page.keyboard.press("Control+A");
-        await wb.runCommand("Polyspec: Translate Selection");
-        await wb.pick("Français", "French", "Translate into");
-        await wb.waitStatus(["busy"], 60_000);
-        const settingsFile = path.join(dir, "ud/User/settings.json");
-        const settings = JSON.parse(fs.readFileSync(settingsFile, "utf8"));
-        await wb.writeUserSettings({...settings, "polyspec.model": "smollm2-135m"});
-        await wb.waitStatus(["idle", "ready"], 240_000);
-        const french = await wb.waitEditor((t) => t.trim().length > 0 && eld.detect(t).language === "fr", 20_000, "the French translation, finished");
-        log("finished on the old model:", JSON.stringify(french.slice(0, 80)), "status:", await wb.statusLabel());
-        await wb.waitStatus(["idle"], 60_000); // the old engine was disposed after its generation: the new model loads on first use
-        assert.match(await wb.statusLabel(), /smollm2-135m/);
-        await wb.writeUserSettings(settings);
-        await wb.waitStatus(["idle"], 60_000);
-        // 3. closing the document while a continuation streams into it: the generation stops, the file on disk is untouched
+        // 2. closing the document while a continuation streams into it: the generation stops, the file on disk is untouched
         await wb.openFile("story.txt");
         const disk = fs.readFileSync(path.join(ws, "story.txt"), "utf8");
         await page.keyboard.press("Control+End");

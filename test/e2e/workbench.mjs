@@ -51,22 +51,6 @@ export class Workbench {
     }
 
     /**
-     * Writes the user settings as a user does: "Preferences: Open User Settings (JSON)", the whole text replaced by
-     * `settings`, saved, closed (VS Code applies a saved settings.json at once; a file written from outside is not
-     * picked up reliably by code-server).
-     */
-    async writeUserSettings(settings) {
-        await this.runCommand("Preferences: Open User Settings (JSON)");
-        await this.page.locator('.tab.active[aria-label*="settings.json"]').first().waitFor({timeout: 15_000});
-        await this.page.locator(".editor-instance .monaco-editor.focused").first().waitFor({timeout: 15_000});
-        await this.page.keyboard.press("Control+A");
-        await this.page.keyboard.insertText(JSON.stringify(settings, null, 2));
-        await this.page.keyboard.press("Control+S");
-        await this.page.locator('.tab.active[aria-label*="settings.json"]:not(.dirty)').first().waitFor({timeout: 15_000});
-        await this.runCommand("View: Close Editor");
-    }
-
-    /**
      * Picks an item in the open quick pick by typing `filter` and choosing the row that shows `row`. `placeholder`
      * (part of the quick pick's placeholder) makes sure the right quick pick is open before typing.
      */
