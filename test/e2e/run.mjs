@@ -401,9 +401,9 @@ try {
         result.numbers.localize = {summary, progress, filled, cancelled, french: fr};
     });
 
-    await step("concurrency: no inline suggestion while a command runs; closing the document mid-stream stops it", async () => {
+    await step("concurrency: no inline suggestion while a command runs", async () => {
         await wb.runCommand("View: Focus First Editor Group");
-        // 1. a command runs; typing in another story document makes no suggestion meanwhile
+        // a command runs; typing in another story document makes no suggestion meanwhile
         await wb.openFile("story.txt");
         await page.keyboard.press("Control+End");
         await wb.runCommand("Polyspec: Continue Story");
@@ -416,16 +416,6 @@ try {
         const busyLabel = await wb.statusLabel();
         assert.ok(/^Polyspec busy/.test(busyLabel) ? !(await ghost.isVisible()) : true, "no ghost text while the story is being continued");
         await wb.waitStatus(["ready"], 240_000);
-        // 2. closing the document while a continuation streams into it: the generation stops, the file on disk is untouched
-        await wb.openFile("story.txt");
-        const disk = fs.readFileSync(path.join(ws, "story.txt"), "utf8");
-        await page.keyboard.press("Control+End");
-        await wb.runCommand("Polyspec: Continue Story");
-        await wb.waitStatus(["busy"], 120_000);
-        await page.waitForTimeout(1500);
-        await wb.runCommand("View: Revert and Close Editor");
-        await wb.waitStatus(["ready"], 120_000);
-        assert.equal(fs.readFileSync(path.join(ws, "story.txt"), "utf8"), disk, "the closed document's file is unchanged");
     });
 
     result.ok = true;
