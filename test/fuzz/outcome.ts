@@ -21,11 +21,7 @@ export function outcome<T>(name: string, load: () => T, check?: (v: T) => void):
         check?.(v);
         return {kind: "ok", ms: performance.now() - t0};
     } catch (e) {
-        const ms = performance.now() - t0;
-        if (!(e instanceof PolyspecError)) return {kind: "crash", ms, error: e, why: `${(e as Error)?.name ?? typeof e}: ${(e as Error)?.message ?? String(e)}`};
-        if (!e.message.includes(name)) return {kind: "crash", ms, error: e, why: `refusal does not name the file ${name}: ${e.message}`};
-        if (e.message.includes("\n")) return {kind: "crash", ms, error: e, why: `refusal is not one line: ${JSON.stringify(e.message)}`};
-        return {kind: "refused", ms, message: e.message};
+        return classify(name, e, performance.now() - t0);
     }
 }
 
@@ -37,12 +33,16 @@ export async function outcomeAsync<T>(name: string, load: () => Promise<T>, chec
         check?.(v);
         return {kind: "ok", ms: performance.now() - t0};
     } catch (e) {
-        const ms = performance.now() - t0;
-        if (!(e instanceof PolyspecError)) return {kind: "crash", ms, error: e, why: `${(e as Error)?.name ?? typeof e}: ${(e as Error)?.message ?? String(e)}`};
-        if (!e.message.includes(name)) return {kind: "crash", ms, error: e, why: `refusal does not name the file ${name}: ${e.message}`};
-        if (e.message.includes("\n")) return {kind: "crash", ms, error: e, why: `refusal is not one line: ${JSON.stringify(e.message)}`};
-        return {kind: "refused", ms, message: e.message};
+        return classify(name, e, performance.now() - t0);
     }
+}
+
+/** A thrown value as an outcome: a clear refusal (a one-line PolyspecError naming the file) or a crash. */
+function classify(name: string, e: unknown, ms: number): Outcome {
+    if (!(e instanceof PolyspecError)) return {kind: "crash", ms, error: e, why: `${(e as Error)?.name ?? typeof e}: ${(e as Error)?.message ?? String(e)}`};
+    if (!e.message.includes(name)) return {kind: "crash", ms, error: e, why: `refusal does not name the file ${name}: ${e.message}`};
+    if (e.message.includes("\n")) return {kind: "crash", ms, error: e, why: `refusal is not one line: ${JSON.stringify(e.message)}`};
+    return {kind: "refused", ms, message: e.message};
 }
 
 /** Running figures of a fuzz run. */

@@ -2,31 +2,11 @@ import assert from "node:assert/strict";
 import {spawnSync} from "node:child_process";
 import path from "node:path";
 import {run} from "../../../src/cli/ngram";
-import {PolyspecError} from "../../../src/core/errors";
+import {capture, usageErrors} from "../cliHarness";
 import {trainNgram} from "../../../src/drafters/ngram";
 import {CharTokenizer, pseudoText, tmpDir} from "./helpers";
 
-async function usageError(argv: string[], re: RegExp, code = "E_USAGE"): Promise<void> {
-    await assert.rejects(run(argv), (e: unknown) => {
-        assert.ok(e instanceof PolyspecError, String(e));
-        assert.match(e.message, re);
-        assert.ok(!e.message.includes("\n"), `one line: ${e.message}`);
-        assert.equal(e.code, code);
-        return true;
-    });
-}
-
-async function capture(f: () => Promise<void>): Promise<string> {
-    const out: string[] = [];
-    const orig = console.log;
-    console.log = (...a: unknown[]) => { out.push(a.join(" ")); };
-    try {
-        await f();
-    } finally {
-        console.log = orig;
-    }
-    return out.join("\n");
-}
+const usageError = usageErrors(run);
 
 describe("ngram CLI", () => {
     let dir: string, a: string, b: string;
@@ -63,12 +43,12 @@ describe("ngram CLI", () => {
     });
 
     it("info prints the header and counts (text and --json)", async () => {
-        const text = await capture(() => run(["info", a]));
+        const text = (await capture(() => run(["info", a]))).out;
         assert.match(text, /a\.ngram: Polyspec n-gram table, format version 1, checksum ok/);
         assert.match(text, /language de, tokenizer [0-9a-f]{64} \(1114112 tokens, model chars\)/);
         assert.match(text, /order 4: \d+ contexts, \d+ n-grams, min count 2/);
         assert.match(text, /bytes per n-gram/);
-        const j = JSON.parse(await capture(() => run(["info", a, "--json"])));
+        const j = JSON.parse((await capture(() => run(["info", a, "--json"]))).out);
         assert.equal(j.lang, "de");
         assert.equal(j.maxOrder, 4);
         assert.ok(j.bytesPerNgram > 0 && j.bytesPerNgram < 12);
@@ -77,10 +57,10 @@ describe("ngram CLI", () => {
 
     it("merge writes the merged file and reports it", async () => {
         const out = path.join(dir, "m.ngram");
-        const j = JSON.parse(await capture(() => run(["merge", a, b, "--out", out, "--json"])));
+        const j = JSON.parse((await capture(() => run(["merge", a, b, "--out", out, "--json"]))).out);
         assert.equal(j.file, out);
         assert.equal(j.inputs.length, 2);
-        const text = await capture(() => run(["merge", a, b, "--out", out, "--min-count", "3,4"]));
+        const text = (await capture(() => run(["merge", a, b, "--out", out, "--min-count", "3,4"]))).out;
         assert.match(text, /^wrote .*m\.ngram: .* n-grams, .* bytes per n-gram, from 2 files/);
         assert.match(text, /order 3: \d+ n-grams in \d+ contexts \(min count 4\)/);
     });

@@ -2,33 +2,11 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import {run} from "../../../src/cli/tm";
-import {PolyspecError} from "../../../src/core/errors";
+import {capture, usageErrors} from "../cliHarness";
 import {loadTm} from "../../../src/tm/store";
 import {FIXTURES, tmpDir} from "./helpers";
 
-async function usageError(argv: string[], re: RegExp, code = "E_USAGE"): Promise<void> {
-    await assert.rejects(run(argv), (e: unknown) => {
-        assert.ok(e instanceof PolyspecError, String(e));
-        assert.match(e.message, re);
-        assert.ok(!e.message.includes("\n"), `one line: ${e.message}`);
-        assert.equal(e.code, code);
-        return true;
-    });
-}
-
-async function capture(f: () => Promise<void>): Promise<{out: string; err: string}> {
-    const out: string[] = [], err: string[] = [];
-    const [log, error, write] = [console.log, console.error, process.stderr.write];
-    console.log = (...a: unknown[]) => { out.push(a.join(" ")); };
-    console.error = (...a: unknown[]) => { err.push(a.join(" ")); };
-    process.stderr.write = (() => true) as typeof process.stderr.write;
-    try {
-        await f();
-    } finally {
-        [console.log, console.error, process.stderr.write] = [log, error, write];
-    }
-    return {out: out.join("\n"), err: err.join("\n")};
-}
+const usageError = usageErrors(run);
 
 describe("tm CLI", () => {
     let dir: string, saved: string | undefined;
