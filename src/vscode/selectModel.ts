@@ -76,7 +76,7 @@ export async function selectModel(d: {session: EditorSession; engines: EngineHos
         const drafters = draftersAfterPick(before, drafter);
         if (drafters) await d.settings.update("drafters", drafters);
         d.log.info(`model selected: ${spec}${drafters ? `; polyspec.drafters: ${JSON.stringify(drafters)}` : ""}`);
-        const name = pick.option?.id ?? d.engines.displayName(spec);
+        const name = d.engines.displayName(spec);
         void vscode.window.showInformationMessage(
             drafter ? vscode.l10n.t("Polyspec: using {0}, drafted by {1} in every language (polyspec.drafters \"*\").", name, drafter.replace(/^model:/, ""))
                 : drafters ? vscode.l10n.t("Polyspec: using {0}. The catalog draft model {1} was removed from polyspec.drafters: it drafts only for its catalog models.", name, before!["*"].replace(/^model:/, ""))
