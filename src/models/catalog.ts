@@ -171,19 +171,26 @@ export function catalogChoices(vram: VramInfo | undefined): CatalogChoice[] {
 }
 
 /**
- * Items for the editor's Select Model quick pick (the lead wires them in): the recommended pairs first, then the
- * others that fit, then those that do not (marked). `model` is what `polyspec.model` takes (the target's hf: URI,
- * which the setting's pattern accepts and whose hash is still checked); `drafter` what `polyspec.drafters` takes.
+ * Items for a model picker, in English (the editor's Select Model localizes its own text from `entry`, `fits` and
+ * `recommended`: src/vscode/common/catalogPick.ts): the recommended pairs first, then the others that fit, then
+ * those that do not (marked). `model` is what `polyspec.model` takes (the target's hf: URI, which the setting's
+ * pattern accepts and whose hash is still checked); `drafter` what `polyspec.drafters` takes.
  */
-export function catalogPickItems(vram: VramInfo | undefined): {label: string; description: string; detail: string; model: string; drafter: string; fits: boolean}[] {
+export function catalogPickItems(vram: VramInfo | undefined): {label: string; description: string; detail: string; model: string; drafter: string; fits: boolean; recommended: boolean; entry: CatalogEntry}[] {
     const rank = (c: CatalogChoice) => c.recommended ? 0 : c.fits ? 1 : 2;
     return catalogChoices(vram).sort((a, b) => rank(a) - rank(b)).map((c) => ({
         label: c.entry.id, description: `${c.recommended ? "recommended · " : ""}${c.entry.description}`,
         detail: `${c.reason}; ${c.entry.languages}; ${c.entry.license}`, model: c.entry.target.uri,
-        drafter: `model:${"registry" in c.entry.draft ? c.entry.draft.registry : c.entry.draft.uri}`, fits: c.fits,
+        drafter: catalogDrafterSpec(c.entry), fits: c.fits, recommended: c.recommended, entry: c.entry,
     }));
 }
 
-function fmtGiB(bytes: number): string {
+/** The `polyspec.drafters` / `--drafter` value of an entry's draft: model:NAME (pinned) or model:URI (catalog file). */
+export function catalogDrafterSpec(entry: CatalogEntry): string {
+    return `model:${"registry" in entry.draft ? entry.draft.registry : entry.draft.uri}`;
+}
+
+/** Bytes as GiB with one decimal ("3.6 GiB"), as catalogChoices words it. */
+export function fmtGiB(bytes: number): string {
     return `${(bytes / GiB).toFixed(1)} GiB`;
 }

@@ -4,6 +4,7 @@ import * as vscode from "vscode";
 import {CancelledError} from "../core/errors";
 import {Engine} from "../engine/engine";
 import {DEFAULT_TARGET, findModel, isFetched, isModelUri} from "../models";
+import {CATALOG} from "../models/catalog";
 import type {DrafterCache} from "./drafterCache";
 import {errorMessage, type Log} from "./log";
 import type {ModelDownloads} from "./modelDownloads";
@@ -29,6 +30,8 @@ export class EngineHost implements vscode.Disposable {
     modelSpec(): string { return this.settings.current.model || DEFAULT_TARGET; }
 
     displayName(spec = this.modelSpec()): string {
+        const catalog = CATALOG.find((c) => c.target.uri === spec); // polyspec.model holds a catalog pair's URI: show its id
+        if (catalog) return catalog.id;
         return findModel(spec) || isModelUri(spec) ? spec : path.basename(spec);
     }
 

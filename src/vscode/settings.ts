@@ -55,6 +55,11 @@ export class SettingsService implements vscode.Disposable {
         }
     }
 
+    /** The user (global) value of polyspec.`key` as stored, before workspace values and path resolution. */
+    userValue<T>(key: string): T | undefined {
+        return vscode.workspace.getConfiguration("polyspec").inspect<T>(key)?.globalValue;
+    }
+
     async update(key: string, value: unknown, target = vscode.ConfigurationTarget.Global): Promise<void> {
         await vscode.workspace.getConfiguration("polyspec").update(key, value, target);
     }

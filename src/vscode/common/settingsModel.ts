@@ -169,7 +169,7 @@ export function readSettings(inspect: (key: string) => Inspected | undefined, tr
 /**
  * Makes the path-valued settings absolute: `~/x` is under the home folder, a relative path under `base` (the first
  * workspace folder, else the home folder). Model names and hf:/https: URIs are left alone; in polyspec.drafters
- * only the FILE of ngram:FILE is resolved (model:MODEL may be a name).
+ * only the FILE of ngram:FILE and a model:MODEL that is a path are resolved (MODEL may be a name or a URI).
  */
 export function resolvePaths(s: Settings, base: string, home: string): Settings {
     const abs = (p: string) => {
@@ -183,7 +183,7 @@ export function resolvePaths(s: Settings, base: string, home: string): Settings 
         const [kind, ...rest] = spec.split(":");
         const arg = rest.join(":");
         if (kind === "ngram" && arg) return [lang, `ngram:${abs(arg)}`];
-        if (kind === "model" && arg && isFile(arg)) return [lang, `model:${abs(arg)}`];
+        if (kind === "model" && arg && !/^(hf|huggingface|https?):/i.test(arg) && isFile(arg)) return [lang, `model:${abs(arg)}`];
         return [lang, spec];
     }));
     return {...s, model, drafters, modelsFolder: abs(s.modelsFolder), drafterFolder: abs(s.drafterFolder)};

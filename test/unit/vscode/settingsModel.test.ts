@@ -74,6 +74,9 @@ describe("settings", () => {
         assert.equal(r({model: ""}).model, "");
         assert.deepEqual(r({drafters: {de: "ngram:d/de.ngram", fr: "model:qwen2.5-coder-0.5b", es: "model:m/x.gguf", zh: "cascade"}}).drafters,
             {de: "ngram:/ws/d/de.ngram", fr: "model:qwen2.5-coder-0.5b", es: "model:/ws/m/x.gguf", zh: "cascade"});
+        // a draft model's hf: or https: URI (the GPU catalog's Qwen3 0.6B) is a URI, not a relative path
+        const qwen3Draft = "model:hf:MaziyarPanahi/Qwen3-0.6B-GGUF/Qwen3-0.6B.Q4_K_M.gguf";
+        assert.deepEqual(r({drafters: {"*": qwen3Draft, de: "model:https://example.org/d.gguf"}}).drafters, {"*": qwen3Draft, de: "model:https://example.org/d.gguf"});
         assert.equal(r({modelsFolder: "~/models"}).modelsFolder, "/home/me/models");
         assert.equal(r({drafterFolder: ""}).drafterFolder, "");
     });
