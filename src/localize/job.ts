@@ -1,7 +1,8 @@
 /**
  * The localization job: translates the texts of a document's units one by one with an injected `translate` (the
  * engine in real use, anything in tests), checks every output's placeholders (a failure is retried once with a
- * stronger instruction, then the unit is flagged), grows its memory as it goes, and reports progress per text.
+ * stronger instruction, then, where the text has line-level markup or several lines, translated part by part
+ * (segments.ts); then the unit is flagged), grows its memory as it goes, and reports progress per text.
  *
  * Pure: no file access and no model here. The memory the translator searches is the job's own (the document's
  * existing translations, plus every finished text as a "history" segment, so that later texts draft from earlier
@@ -19,6 +20,7 @@ import type {LocalizeDocument, LocalizeUnit, TextItem} from "./document";
 import {checkPlaceholders, countWhole, escapeRe, placeholderList} from "./placeholders";
 import {translationOrder, type JobOrder} from "./order";
 import {cleanOutput} from "./clean";
+import {splitForTranslation} from "./segments";
 
 /** What the translator may search: the job's memory and the external one, merged, best first. */
 export interface MemoryView {
@@ -230,6 +232,23 @@ export async function runLocalizeJob(doc: Pick<LocalizeDocument, "units" | "memo
                 const c2 = check(item, out2);
                 if (c2.ok || !out) { out = out2; c = c2; }
                 status = "retried";
+            }
+            // the last attempt: the text's parts between its line-level markup and line breaks, one by one (segments.ts)
+            const parts = c.ok ? undefined : splitForTranslation(item.source);
+            if (parts) {
+                const pieces: string[] = [];
+                let cancelled = false;
+                for (const [n, part] of parts.entries()) {
+                    if ("keep" in part) { pieces.push(part.keep); continue; }
+                    const sub: TextItem = {id: `${item.id}/${n}`, unitId: item.unitId, source: part.text};
+                    const r3 = await ask(o, {item: sub, unit, attempt: 1, keep: placeholderList(part.text)}, memory, s, (p) => { plain = addPlain(plain, p); });
+                    if (r3.cancelled) { cancelled = true; break; }
+                    pieces.push(cleanOutput(part.text, r3.text, doc.lang));
+                }
+                if (cancelled) { s.cancelled = true; break; }
+                s.retries++;
+                const out3 = pieces.join(""), c3 = check(item, out3);
+                if (c3.ok) { out = out3; c = c3; }
             }
             if (c.ok) {
                 text = out;

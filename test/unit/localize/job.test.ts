@@ -83,6 +83,27 @@ describe("localize: the job", () => {
         assert.equal(k.done.get("u1")![0], "Schließen");
     });
 
+    it("after the retry, translates a text with line-level markup part by part, keeping the markup and line breaks verbatim", async () => {
+        const src = {file: "/ws/en.json", text: JSON.stringify({hush: "<i>(motions for silence)</i>\n\n<small>What was that noise?</small>", bye: "Bye."}, null, 2)};
+        const doc = openJson("/ws/de.json", "{}", "de", {source: src});
+        const {translate, calls} = recorder((e) => e.item.source.includes("<i>") ? "(Bitte um Ruhe) Was war das?" : `[de] ${e.item.source}`);
+        const r = await runLocalizeJob(doc, {translate, order: "file"});
+        const hush = calls.filter((c) => c.entry.unit.key === "hush");
+        assert.deepEqual(hush.map((c) => [c.entry.attempt, c.entry.item.source]), [
+            [1, "<i>(motions for silence)</i>\n\n<small>What was that noise?</small>"], [2, "<i>(motions for silence)</i>\n\n<small>What was that noise?</small>"],
+            [1, "(motions for silence)"], [1, "What was that noise?"]]);
+        assert.equal(r.flagged.length, 0);
+        assert.equal(r.summary.retries, 2);
+        assert.equal(JSON.parse(doc.apply(r.done).text).hush, "<i>[de] (motions for silence)</i>\n\n<small>[de] What was that noise?</small>");
+        // a part that still loses a placeholder: flagged as before, nothing written
+        const lossy = recorder((e) => e.item.source.startsWith("What") ? "Was war das?" : e.item.source.includes("<i>") ? "x" : `[de] ${e.item.source}`);
+        const src2 = {file: "/ws/en.json", text: JSON.stringify({hush: "<i>(quiet)</i>\n<small>What was that, {name}?</small>"})};
+        const doc2 = openJson("/ws/de.json", "{}", "de", {source: src2});
+        const r2 = await runLocalizeJob(doc2, {translate: lossy.translate, order: "file"});
+        assert.deepEqual(r2.flagged.map((f) => f.unit.key), ["hush"]);
+        assert.match(r2.flagged[0].problems.join(), /\{name\}/);
+    });
+
     it("retries a lost placeholder once with the placeholders named, then flags the entry and writes nothing for it", async () => {
         const doc = openJson(de.file, de.text, "de", {source: en});
         let retried = false;
