@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import {bandOf, type TmCaseResult, type TmRevisionResult, type TmRun} from "../../../src/bench/tmResults";
+import {PreviousRequests} from "../../../src/bench/tmStage";
+import {translationPrompt, type PromptSpec} from "../../../src/core/tasks";
 import {tmSection} from "../../../src/bench/tmReport";
 
 const run = (text: string, tokens: number, decodeMs: number, totalMs: number, identified?: string): TmRun =>
@@ -23,5 +25,19 @@ describe("bench: translation-memory report", () => {
         assert.match(text, /\| none \| 1 \| 100\.0 \| - \|/);
         assert.match(text, /\| de \| 1 \| 2 of 2 \| 2 of 2 \| 1 of 2 \| 2\.00x \| 2\.50x \|/, "revision: changes kept per mode, end-to-end speed-ups");
         assert.ok(charts.some((x) => x.name === "tm-chrf"));
+    });
+});
+
+describe("TM benchmark: the request before each timed one (PreviousRequests)", () => {
+    it("is the same condition's request for the previous text, never another condition's prompt for this text", () => {
+        const before = new PreviousRequests("de");
+        const a1 = translationPrompt("First text.", "de"), b1: PromptSpec = {messages: [{role: "user", content: "examples for the first text"}]};
+        const first = before.next("plain", a1);
+        assert.ok("messages" in first && first.messages.at(-1)!.content.includes("harbour"), "an unrelated plain request before the first text");
+        assert.notDeepEqual(before.next("examples", b1), b1);
+        const a2 = translationPrompt("Second text.", "de");
+        assert.deepEqual(before.next("plain", a2), a1);
+        assert.deepEqual(before.next("examples", {messages: []}), b1);
+        assert.deepEqual(before.next("plain", a1), a2);
     });
 });
