@@ -14,7 +14,8 @@
 // including the extension host's event-loop delay during the generation and the training; the webview's
 // Content-Security-Policy as Chromium enforces it (one nonce'd script, no 'unsafe-inline' or 'unsafe-eval', no
 // violation; an injected inline script and style are refused) and malformed messages ignored both ways (posted into
-// the webview; sent to the extension through VS Code's relay) (webviewSecurity.mjs). Then the soak, in a second
+// the webview; sent to the extension through VS Code's relay) (webviewSecurity.mjs); the document closed and the
+// model switched at the first chunk of a story (midstream.mjs). Then the soak, in a second
 // window (soak.mjs): 200 short generations on SmolLM2-135M from keybindings and typing (translations, stories, inline
 // suggestions, cancellations), with the extension host's RSS, JS heap, threads, open files and its node-llama-cpp models,
 // contexts and sequences and worker threads measured from outside (exthost.mjs): memory flat after the warm-up
@@ -32,6 +33,8 @@ import {baseSettings, copyDir, ensureModel, ensureTools, freePort, launchBrowser
 import {parse as parseIcu, TYPE as ICU} from "@formatjs/icu-messageformat-parser";
 import {soak} from "./soak.mjs";
 import {checkWebviewSecurity, isCspConsole} from "./webviewSecurity.mjs";
+import {ExtHostProbe} from "./exthost.mjs";
+import {checkMidStream} from "./midstream.mjs";
 import {flat, Workbench} from "./workbench.mjs";
 
 const OUT = path.join(ROOT, "test-results/e2e");
@@ -73,8 +76,10 @@ copyDir(SAMPLE_WORKSPACE, ws);
 const LOOP_OPENING = "Was sagt Ihr da? Greifen als Reittiere. Ihr stellt mit Euren dummen Scherzen langsam meine Geduld auf die Probe.";
 fs.writeFileSync(path.join(ws, "loop.txt"), `${LOOP_OPENING}\n\n`);
 const port = await freePort();
+// the extension host's inspector (test/e2e/exthost.mjs), for the mid-stream step
+const inspectPort = await freePort();
 const server = await step("start code-server", () => startServer({
-    dir, folder: ws, port, vsix: VSIX,
+    dir, folder: ws, port, vsix: VSIX, inspectPort,
     // word wrap: the small sample files then fit on the screen, where the test reads them
     // translation memory in examples mode (its matches in the prompt, so its terminology shows): no other text here
     // has a match, so the other translations are plain ones (draft mode, the default, never changes an output)
@@ -444,6 +449,16 @@ try {
         const busyLabel = await wb.statusLabel();
         assert.ok(/^Polyspec busy/.test(busyLabel) ? !(await ghost.isVisible()) : true, "no ghost text while the story is being continued");
         await wb.waitStatus(["ready"], 240_000);
+    });
+
+    await step("concurrency: the document closed mid-stream cancels the story; the model switched mid-generation waits for it, then loads", async () => {
+        const main = VSIX ? findFiles(path.join(dir, "ext"), /^extension\.js$/).find((f) => f.includes(`${path.sep}dist${path.sep}`)) : path.join(ROOT, "dist/extension.js");
+        const probe = await ExtHostProbe.connect(inspectPort, main);
+        try {
+            result.numbers.midStream = await checkMidStream({page, wb, log, ws, probe, extensionLog});
+        } finally {
+            probe.close();
+        }
     });
 
     if (RUN_SOAK) {
