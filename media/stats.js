@@ -169,8 +169,46 @@
         app.replaceChildren(...parts);
     }
 
-    window.addEventListener("message", (/** @type {MessageEvent<ToWebview>} */ e) => {
+    // Messages are checked before they change anything: a malformed one (anything posted into this frame that is
+    // not a ToWebview of src/vscode/common/protocol.ts, field by field) is ignored, and what is shown stays.
+    /** @type {Record<keyof Strings, 1>} every key of Strings (tsc -p media checks that none is missing) */
+    const STRING_KEYS = {title: 1, model: 1, autoTuneOn: 1, autoTuneOff: 1, language: 1, drafter: 1, runs: 1, tokens: 1, acceptance: 1,
+        tokensPerStep: 1, tokensPerSecond: 1, speedup: 1, live: 1, idle: 1, empty: 1, reset: 1, chartSpeed: 1, chartAcceptance: 1,
+        responsiveness: 1, generation: 1, training: 1, p50: 1, p99: 1, max: 1, none: 1, chosen: 1, measuring: 1, ofDrafts: 1,
+        baselineHint: 1, loops: 1, loopsHint: 1, ofRuns: 1, memory: 1, withoutMemory: 1};
+    /** @param {unknown} x @returns {x is Record<string, unknown>} */
+    const isObj = (x) => typeof x === "object" && x !== null && !Array.isArray(x);
+    /** @param {unknown} x @returns {x is number} */
+    const isNum = (x) => typeof x === "number" && Number.isFinite(x);
+    /** @param {unknown} x */
+    const isNumOrNull = (x) => x === null || isNum(x);
+    /** @param {unknown} x */
+    const isStr = (x) => typeof x === "string";
+    /** @param {unknown} x */
+    const isNumList = (x) => Array.isArray(x) && x.length <= 10_000 && x.every(isNum);
+    /** @param {unknown} x @returns {x is Strings} */
+    const isStrings = (x) => isObj(x) && Object.keys(STRING_KEYS).every((k) => isStr(x[k]));
+    /** @param {unknown} r @returns {r is StatsRow} */
+    const isRow = (r) => isObj(r) && isStr(r.lang) && isStr(r.langLabel) && isStr(r.drafter) && isNum(r.runs) && isNum(r.loops) && isNumOrNull(r.loopShare) &&
+        isNum(r.tokens) && isNum(r.drafted) && isNumOrNull(r.acceptanceRate) && isNumOrNull(r.tokensPerStep) && isNumOrNull(r.tokensPerSecond) &&
+        isNumOrNull(r.speedup) && (r.measuring === null || (isObj(r.measuring) && isNum(r.measuring.have) && isNum(r.measuring.need))) &&
+        isNumList(r.history) && typeof r.chosen === "boolean" && typeof r.usedMemory === "boolean" &&
+        (r.withoutMemory === null || (isObj(r.withoutMemory) && isNum(r.withoutMemory.runs) && isNumOrNull(r.withoutMemory.acceptanceRate) && isNum(r.withoutMemory.drafted)));
+    /** @param {unknown} d @returns {d is LoopDelayView | null} */
+    const isLoopDelay = (d) => d === null || (isObj(d) && isStr(d.job) && ["p50", "p99", "max", "mean", "durationMs"].every((k) => isNum(d[k])));
+    /** @param {unknown} l @returns {l is LiveView | null} */
+    const isLive = (l) => l === null || (isObj(l) && isStr(l.task) && isStr(l.lang) && isStr(l.drafter) && isNum(l.tokens) && isNum(l.drafted) &&
+        isNumOrNull(l.tokensPerSecond) && isNumOrNull(l.acceptanceRate) && isNumOrNull(l.tokensPerStep) && isNumList(l.series));
+    /** @param {unknown} v @returns {v is StatsView} */
+    const isView = (v) => isObj(v) && isStr(v.model) && typeof v.autoTune === "boolean" && Array.isArray(v.rows) && v.rows.every(isRow) &&
+        isLive(v.live) && isObj(v.loopDelay) && isLoopDelay(v.loopDelay.generation) && isLoopDelay(v.loopDelay.training);
+    /** @param {unknown} m @returns {m is ToWebview} */
+    const isToWebview = (m) => isObj(m) && ((m.type === "init" && isStrings(m.strings) && isView(m.view)) ||
+        (m.type === "update" && isView(m.view)) || (m.type === "live" && isLive(m.live)));
+
+    window.addEventListener("message", (/** @type {MessageEvent<unknown>} */ e) => {
         const m = e.data;
+        if (!isToWebview(m)) return;
         switch (m.type) {
             case "init": S = m.strings; view = m.view; render(); break;
             case "update": view = m.view; render(); break;

@@ -11,16 +11,30 @@
 // and accept the ghost-text suggestion with Tab; train a German drafter from a file through the file dialog (worker
 // thread); a story that loops stops with the loop guard's message and keeps the text before the loop; open the
 // statistics webview and read its numbers (the loop share and the +tm row too),
-// including the extension host's event-loop delay during the generation and the training. Screenshots go to
-// test-results/e2e/. Env: POLYSPEC_E2E_SKIP_SETUP=1 (tools already installed), POLYSPEC_E2E_KEEP=1 (keep the
-// temporary folder), POLYSPEC_E2E_MAX_LOOP_P99_MS (default 250), POLYSPEC_E2E_VSIX=FILE (test an installed package
-// from `npm run package` instead of the checkout).
+// including the extension host's event-loop delay during the generation and the training; the webview's
+// Content-Security-Policy as Chromium enforces it (one nonce'd script, no 'unsafe-inline' or 'unsafe-eval', no
+// violation; an injected inline script and style are refused) and malformed messages ignored both ways (posted into
+// the webview; sent to the extension through VS Code's relay) (webviewSecurity.mjs); the document closed and the
+// model switched at the first chunk of a story (midstream.mjs). Then the soak, in a second
+// window (soak.mjs): 200 short generations on SmolLM2-135M from keybindings and typing (translations, stories, inline
+// suggestions, cancellations), with the extension host's RSS, JS heap, threads, open files and its node-llama-cpp models,
+// contexts and sequences and worker threads measured from outside (exthost.mjs): memory flat after the warm-up
+// (< 5%), no count growing. Screenshots go to test-results/e2e/. Env: POLYSPEC_E2E_SKIP_SETUP=1 (tools already
+// installed), POLYSPEC_E2E_KEEP=1 (keep the temporary folder), POLYSPEC_E2E_MAX_LOOP_P99_MS (default 250),
+// POLYSPEC_E2E_VSIX=FILE (test an installed package from `npm run package` instead of the checkout),
+// POLYSPEC_E2E_ONLY=a,b (only the steps whose names contain one of these, after the window's setup: "soak" the
+// soak alone, "webview: strict" the webview checks alone), POLYSPEC_E2E_SOAK=N (generations, default 200),
+// POLYSPEC_E2E_SOAK_MAX_GROWTH_PCT (default 5).
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import {baseSettings, copyDir, ensureModel, ensureTools, freePort, launchBrowser, MODELS, ROOT, SAMPLE_WORKSPACE, startServer} from "../../tools/e2e/lib.mjs";
 import {parse as parseIcu, TYPE as ICU} from "@formatjs/icu-messageformat-parser";
+import {soak} from "./soak.mjs";
+import {checkWebviewSecurity, isCspConsole} from "./webviewSecurity.mjs";
+import {ExtHostProbe} from "./exthost.mjs";
+import {checkMidStream} from "./midstream.mjs";
 import {flat, Workbench} from "./workbench.mjs";
 
 const OUT = path.join(ROOT, "test-results/e2e");
@@ -30,7 +44,13 @@ const MAX_P99 = Number(process.env.POLYSPEC_E2E_MAX_LOOP_P99_MS ?? 250);
 const t0 = Date.now();
 const log = (...a) => console.log(`[e2e ${((Date.now() - t0) / 1000).toFixed(1)}s]`, ...a);
 const timings = {};
-async function step(name, fn) {
+// POLYSPEC_E2E_ONLY: a comma-separated list of parts of step names; the main window's setup runs when any of them
+// is not the soak's
+const ONLY = process.env.POLYSPEC_E2E_ONLY?.split(",").map((x) => x.trim().toLowerCase()).filter(Boolean);
+const RUN_SOAK = !ONLY || ONLY.some((x) => x.startsWith("soak"));
+const RUN_MAIN = !ONLY || ONLY.some((x) => !x.startsWith("soak"));
+async function step(name, fn, {setup = false, always = false} = {}) {
+    if (ONLY && !always && !(setup ? RUN_MAIN : ONLY.some((x) => name.toLowerCase().includes(x)))) { log(`- ${name} (not in POLYSPEC_E2E_ONLY)`); return undefined; }
     const s = Date.now();
     log(`▶ ${name}`);
     const r = await fn();
@@ -41,10 +61,10 @@ async function step(name, fn) {
 
 fs.rmSync(OUT, {recursive: true, force: true});
 fs.mkdirSync(OUT, {recursive: true});
-if (!process.env.POLYSPEC_E2E_SKIP_SETUP) await step("install code-server, Node 24, Chromium", () => ensureTools());
+if (!process.env.POLYSPEC_E2E_SKIP_SETUP) await step("install code-server, Node 24, Chromium", () => ensureTools(), {always: true});
 const VSIX = process.env.POLYSPEC_E2E_VSIX ? path.resolve(process.env.POLYSPEC_E2E_VSIX) : undefined;
 if (!VSIX && !fs.existsSync(path.join(ROOT, "dist/extension.js"))) throw new Error("dist/extension.js missing: npm run build first");
-await step("default model", () => ensureModel("qwen2.5-coder-1.5b"));
+await step("default model", () => ensureModel("qwen2.5-coder-1.5b"), {always: true});
 const {eld} = await import("eld/small");
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "polyspec-e2e-"));
@@ -56,8 +76,10 @@ copyDir(SAMPLE_WORKSPACE, ws);
 const LOOP_OPENING = "Was sagt Ihr da? Greifen als Reittiere. Ihr stellt mit Euren dummen Scherzen langsam meine Geduld auf die Probe.";
 fs.writeFileSync(path.join(ws, "loop.txt"), `${LOOP_OPENING}\n\n`);
 const port = await freePort();
+// the extension host's inspector (test/e2e/exthost.mjs), for the mid-stream step
+const inspectPort = await freePort();
 const server = await step("start code-server", () => startServer({
-    dir, folder: ws, port, vsix: VSIX,
+    dir, folder: ws, port, vsix: VSIX, inspectPort,
     // word wrap: the small sample files then fit on the screen, where the test reads them
     // translation memory in examples mode (its matches in the prompt, so its terminology shows): no other text here
     // has a match, so the other translations are plain ones (draft mode, the default, never changes an output)
@@ -69,18 +91,21 @@ const server = await step("start code-server", () => startServer({
         "workbench.editor.enablePreview": false}),
     // reuse the machine's measured verification cost curve (the CLI and the benchmark measure the same one)
     env: {POLYSPEC_CACHE: path.join(ROOT, ".cache")},
-}));
-const browser = await launchBrowser();
-const {page} = browser;
-page.on("pageerror", (e) => log("pageerror", e.message));
-const wb = new Workbench(page, log);
+}), {setup: true});
+const browser = RUN_MAIN ? await launchBrowser() : undefined;
+const page = browser?.page;
+page?.on("pageerror", (e) => log("pageerror", e.message));
+// Chromium's console lines about the Content-Security-Policy, of every frame, from the start
+const cspConsole = [];
+page?.on("console", (m) => { if (isCspConsole(m.text())) cspConsole.push({text: m.text(), url: m.location()?.url ?? ""}); });
+const wb = page && new Workbench(page, log);
 const result = {ok: false, timings, numbers: {}};
 try {
     await step("open the workspace", async () => {
         await wb.open(server.url);
         await wb.waitStatus(["idle", "ready", "noModel"], 90_000);
         log("status:", await wb.statusLabel());
-    });
+    }, {setup: true});
 
     const english = flat(fs.readFileSync(path.join(ws, "translate.txt"), "utf8"));
     await step("a story that loops: stopped with a message, the text before the loop kept, one undo step", async () => {
@@ -301,6 +326,14 @@ try {
         log("webview background in the dark theme:", bg);
         await wb.shot(path.join(OUT, "7-statistics-dark.png"));
     });
+    await step("statistics webview: strict CSP in the browser; malformed messages ignored both ways", async () => {
+        const settingsFile = path.join(dir, "ud/User/settings.json");
+        result.numbers.webviewSecurity = await checkWebviewSecurity({page, wb, log, consoleLines: cspConsole, toggleTwice: async () => {
+            // a real update from the extension: toggling inline suggestions changes a setting, which the panel follows
+            for (let i = 0; i < 2; i++) { await wb.runCommand("Polyspec: Toggle Inline Story Suggestions"); await page.waitForTimeout(600); }
+            await waitFile(settingsFile, (t) => /"polyspec\.inline\.enabled":\s*true/.test(t), "inline suggestions on again");
+        }});
+    });
     await step("translate missing entries: locales/de/app.json filled from locales/en/app.json as one undo step; review list; nothing left; cancel keeps a valid file", async () => {
         // the pair joins the workspace here, not from the start: the memory step counts the segments of locales/; and late,
         // so that the steps before run as they always did (the looping story's greedy output is recorded)
@@ -418,17 +451,33 @@ try {
         await wb.waitStatus(["ready"], 240_000);
     });
 
+    await step("concurrency: the document closed mid-stream cancels the story; the model switched mid-generation waits for it, then loads", async () => {
+        const main = VSIX ? findFiles(path.join(dir, "ext"), /^extension\.js$/).find((f) => f.includes(`${path.sep}dist${path.sep}`)) : path.join(ROOT, "dist/extension.js");
+        const probe = await ExtHostProbe.connect(inspectPort, main);
+        try {
+            result.numbers.midStream = await checkMidStream({page, wb, log, ws, probe, extensionLog});
+        } finally {
+            probe.close();
+        }
+    });
+
+    if (RUN_SOAK) {
+        // one window with a loaded model at a time
+        await browser?.close();
+        await server?.stop();
+        await soak({dir: path.join(dir, "soak"), step, log, vsix: VSIX, out: OUT, figures: result.numbers.soak = {}});
+    }
     result.ok = true;
     log("PASS");
 } catch (e) {
     result.error = String(e?.stack ?? e);
     console.error("FAIL", e);
-    await wb.shot(path.join(OUT, "fail.png")).catch(() => {});
+    await wb?.shot(path.join(OUT, "fail.png")).catch(() => {});
     process.exitCode = 1;
 } finally {
     result.totalSeconds = (Date.now() - t0) / 1000;
-    await browser.close();
-    await server.stop();
+    await browser?.close();
+    await server?.stop();
     for (const f of ["server.log"]) if (fs.existsSync(path.join(dir, f))) fs.copyFileSync(path.join(dir, f), path.join(OUT, f));
     const exthost = findFiles(path.join(dir, "ud/logs"), /exthost\.log$|Polyspec\.log$/);
     for (const f of exthost) fs.copyFileSync(f, path.join(OUT, path.basename(path.dirname(f)) + "-" + path.basename(f)));

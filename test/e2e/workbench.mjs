@@ -122,6 +122,16 @@ export class Workbench {
         return this.page.frameLocator("iframe.webview.ready").frameLocator("#active-frame");
     }
 
+    /**
+     * The Playwright frames of the (only) webview panel: `host`, VS Code's webview page (pre/index.html, which
+     * relays messages between the extension and the content), and `content`, the extension's document in it.
+     */
+    async webviewFrames() {
+        const host = await (await this.page.waitForSelector("iframe.webview.ready", {state: "attached", timeout: 30_000})).contentFrame();
+        const content = await (await host.waitForSelector("iframe#active-frame", {state: "attached", timeout: 30_000})).contentFrame();
+        return {host, content};
+    }
+
     async shot(file) {
         await this.page.screenshot({path: file});
         this.log(`screenshot ${file}`);

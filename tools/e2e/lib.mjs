@@ -54,11 +54,14 @@ export function baseSettings(extra = {}) {
 /**
  * Starts code-server on 127.0.0.1:port for `dir` (user data, extensions and logs under it) and waits until it
  * answers. Returns {url, stop()}; `url` opens `folder` with Polyspec (this checkout) as a development extension,
- * or, with `vsix`, with that package installed instead.
+ * or, with `vsix`, with that package installed instead. `keybindings`: the user's keybindings.json (like settings,
+ * read at start). `inspectPort`: the extension host listens for a debugger (Node's inspector) on that port, as
+ * VS Code's --inspect-extensions does.
  */
-export async function startServer({dir, folder, port, settings, env = {}, vsix, log = path.join(dir, "server.log")}) {
+export async function startServer({dir, folder, port, settings, keybindings, inspectPort, env = {}, vsix, log = path.join(dir, "server.log")}) {
     for (const d of ["ud/User", "ext", "xdg-config", "xdg-data", "xdg-cache"]) fs.mkdirSync(path.join(dir, d), {recursive: true});
     fs.writeFileSync(path.join(dir, "ud/User/settings.json"), JSON.stringify(settings, null, 2));
+    if (keybindings) fs.writeFileSync(path.join(dir, "ud/User/keybindings.json"), JSON.stringify(keybindings, null, 2));
     const xdg = {XDG_CONFIG_HOME: path.join(dir, "xdg-config"), XDG_DATA_HOME: path.join(dir, "xdg-data"), XDG_CACHE_HOME: path.join(dir, "xdg-cache")};
     if (vsix) {
         const r = spawnSync(CODE_SERVER, ["--user-data-dir", path.join(dir, "ud"), "--extensions-dir", path.join(dir, "ext"), "--install-extension", vsix],
@@ -80,8 +83,8 @@ export async function startServer({dir, folder, port, settings, env = {}, vsix, 
         await new Promise((r) => setTimeout(r, 500));
     }
     const remote = `vscode-remote://127.0.0.1:${port}`;
-    const payload = [["extensionDevelopmentPath", remote + ROOT]];
-    const url = `${base}/?folder=${encodeURIComponent(folder)}` + (vsix ? "" : `&payload=${encodeURIComponent(JSON.stringify(payload))}`);
+    const payload = [...(vsix ? [] : [["extensionDevelopmentPath", remote + ROOT]]), ...(inspectPort ? [["inspect-extensions", String(inspectPort)]] : [])];
+    const url = `${base}/?folder=${encodeURIComponent(folder)}` + (payload.length ? `&payload=${encodeURIComponent(JSON.stringify(payload))}` : "");
     const stop = () => new Promise((resolve) => {
         if (child.exitCode !== null) return resolve();
         child.once("exit", () => resolve());

@@ -1,0 +1,129 @@
+// Two concurrency cases of issue 14 (point 5) in the real VS Code (test/e2e/run.mjs), each at a precise moment: the
+// extension host itself, through its inspector (test/e2e/exthost.mjs), notes the first chunk a story streams into
+// the document, and the test acts on it while the rest is still to come (the default model writes a few tokens a
+// second; a story is up to polyspec.story.maxTokens = 100 of them).
+//  - the document closed mid-stream (Ctrl+W; code-server saves a file on close, as after a delay, without asking):
+//    the generation is cancelled, the extension says why in its log, the file holds the opening and the text
+//    written until the close (whole characters), nothing is written after it, and it reopens as saved;
+//  - the model switched mid-generation (polyspec.model changed in the user settings, as the Settings editor or
+//    another extension does): the running generation ends with the model it started with (the switch waits for
+//    it), one undo step restores the document, the old model is disposed once it ends, and the next generation
+//    loads the new one, which is then the only model alive.
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import {flat} from "./workbench.mjs";
+
+const FILE = "midstream.txt";
+const OPENING = "The harbour was quiet that night.\nThe old sailor sat by the window and told the children about the storm that sank his first ship.\n";
+const SWITCH_TO = "smollm2-135m";
+
+/** Counts the changes of FILE's document in the extension host from now on (and keeps the text at the first). */
+const WATCH = `async (vscode, name) => {
+    globalThis.__polyspecE2E?.sub.dispose();
+    const g = globalThis.__polyspecE2E = {changes: 0, first: null, switched: null, error: null, sub: null};
+    g.sub = vscode.workspace.onDidChangeTextDocument((e) => {
+        if (!e.document.uri.path.endsWith("/" + name) || e.contentChanges.length === 0) return;
+        if (g.changes++ === 0) g.first = e.document.getText();
+        if (g.switchTo && !g.switched) {
+            g.switched = Date.now();
+            vscode.workspace.getConfiguration("polyspec").update("model", g.switchTo, vscode.ConfigurationTarget.Global).catch((err) => { g.error = String(err); });
+        }
+    });
+}`;
+
+/** `probe`: an ExtHostProbe of the window; `extensionLog()`: the Polyspec log so far; `ws`: the workspace folder. */
+export async function checkMidStream({page, wb, log, ws, probe, extensionLog}) {
+    fs.writeFileSync(path.join(ws, FILE), OPENING);
+    const state = () => probe.value("(({changes, first, switched, error}) => ({changes, first, switched, error}))(globalThis.__polyspecE2E)");
+    const waitFirstChunk = async () => {
+        for (const end = Date.now() + 120_000; (await state()).changes === 0; await page.waitForTimeout(50)) {
+            if (Date.now() > end) throw new Error(`no text streamed into ${FILE} (status: ${await wb.statusLabel()})`);
+        }
+    };
+    // the log from `mark` on, once it has a line matching `re` (the output channel's file is written a moment later)
+    const logSince = async (mark, re, timeout = 10_000) => {
+        for (const end = Date.now() + timeout; ; await page.waitForTimeout(200)) {
+            const text = extensionLog().slice(mark);
+            if (re.test(text) || Date.now() > end) return text;
+        }
+    };
+    await wb.runCommand("View: Focus First Editor Group");
+    await wb.openFile(FILE);
+    await wb.waitEditor((t) => t === flat(OPENING), 10_000, FILE);
+
+    // 1. the document closed mid-stream
+    let mark = extensionLog().length;
+    await page.keyboard.press("Control+End");
+    await probe.api(WATCH, FILE);
+    await wb.runCommand("Polyspec: Continue Story");
+    await waitFirstChunk();
+    await page.keyboard.press("Control+W");
+    await page.locator(`.tab[aria-label*="${FILE}"]`).waitFor({state: "detached", timeout: 10_000});
+    await wb.waitStatus(["ready"], 60_000);
+    let text = await logSince(mark, /\[info\] story \[/);
+    log("closed mid-stream, the extension's log:", JSON.stringify(text.split("\n").filter((l) => /story/.test(l)).map((l) => l.slice(24))));
+    assert.match(text, /story: the document was closed; generation stopped/, "the extension noticed the document closed");
+    assert.match(text, /\[info\] story \[[^\]]+\] \d+ tok.*\(cancelled\)/, "the story was cancelled");
+    const saved = fs.readFileSync(path.join(ws, FILE), "utf8");
+    log("saved on close:", JSON.stringify(saved.slice(OPENING.length)));
+    assert.ok(saved.startsWith(OPENING) && !saved.includes("\ufffd"), `the file: the opening, then whole characters: ${JSON.stringify(saved)}`);
+    await page.waitForTimeout(1000);
+    assert.equal(fs.readFileSync(path.join(ws, FILE), "utf8"), saved, "nothing written after the close");
+    await wb.openFile(FILE);
+    await wb.waitEditor((t) => t === flat(saved), 10_000, `${FILE} reopened as saved`);
+    await page.keyboard.press("Control+W");
+    await page.locator(`.tab[aria-label*="${FILE}"]`).waitFor({state: "detached", timeout: 10_000});
+    fs.writeFileSync(path.join(ws, FILE), OPENING);
+    await wb.openFile(FILE);
+    await wb.waitEditor((t) => t === flat(OPENING), 10_000, FILE);
+
+    // 2. the model switched mid-generation
+    mark = extensionLog().length;
+    await page.keyboard.press("Control+End");
+    await probe.api(WATCH.replace("switched: null,", `switched: null, switchTo: ${JSON.stringify(SWITCH_TO)},`), FILE);
+    await wb.runCommand("Polyspec: Continue Story");
+    await waitFirstChunk();
+    // the story's end (the status bar says "idle" from the switch on: the new model loads on next use)
+    text = await logSince(mark, /\[info\] story \[/, 240_000);
+    await wb.waitStatus(["idle", "ready"], 30_000);
+    const s = await state();
+    assert.equal(s.error, null, "the setting was changed");
+    const lines = text.split("\n");
+    const at = (re) => lines.findIndex((l) => re.test(l));
+    const started = at(/\[info\] story -> /), changed = at(new RegExp(`model settings changed: ${SWITCH_TO} loads on next use`)), ended = at(/\[info\] story \[/);
+    log("model switched mid-generation, the extension's log:", JSON.stringify([started, changed, ended].map((i) => lines[i]?.slice(24))));
+    assert.ok(started >= 0 && changed > started && ended > changed, "the switch came while the story ran");
+    assert.doesNotMatch(lines[ended], /cancelled/, "the running story ended with its model");
+    const written = await wb.editorFlat();
+    assert.ok(written.startsWith(flat(OPENING)) && written.length > flat(OPENING).length, `the story was written: ${written}`);
+    await page.keyboard.press("Control+Z");
+    await wb.waitEditor((t) => t === flat(OPENING), 10_000, "one undo step back to the opening");
+    // the old model is disposed once its generation ended (the count of models not disposed drops to 0)
+    let sample;
+    for (let i = 0; i < 5; i++) {
+        sample = await probe.sample();
+        if (sample.models.open === 0) break;
+        await page.waitForTimeout(1000);
+    }
+    log("after the switch:", JSON.stringify({models: sample.models, contexts: sample.contexts, sequences: sample.sequences}));
+    assert.equal(sample.models.open, 0, "the previous model disposed after its generation");
+    assert.equal(sample.contexts.open, 0, "its context disposed");
+    // the next generation loads the new model
+    mark = extensionLog().length;
+    await page.keyboard.press("Control+End");
+    await wb.runCommand("Polyspec: Continue Story");
+    await wb.waitStatus(["ready"], 120_000);
+    text = await logSince(mark, /\[info\] story \[/);
+    assert.match(text, new RegExp(`loaded ${SWITCH_TO} `), "the next generation loaded the new model");
+    assert.match(text, /\[info\] story \[/, "and generated");
+    await page.keyboard.press("Control+Z");
+    await wb.waitEditor((t) => t === flat(OPENING), 10_000, "one undo step back to the opening");
+    sample = await probe.sample();
+    log("with the new model:", JSON.stringify({models: sample.models, contexts: sample.contexts, sequences: sample.sequences}));
+    assert.equal(sample.models.open, 1, "one model alive");
+    assert.equal(sample.contexts.open, 1, "one context alive");
+    // back to the default model (unloaded; nothing after this step generates in this window)
+    await probe.api(`async (vscode) => { globalThis.__polyspecE2E?.sub.dispose(); await vscode.workspace.getConfiguration("polyspec").update("model", undefined, vscode.ConfigurationTarget.Global); }`);
+    return {closedMidStream: {savedOnClose: saved.slice(OPENING.length)}, switchedMidGeneration: "finished with its model; the next generation loaded the new one"};
+}
