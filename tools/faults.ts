@@ -2,7 +2,7 @@
  * Reliability figures (issue 14): the cancellation storm and the soak on a real quantized model, printed.
  *
  *   flock /tmp/polyspec-model.lock node --expose-gc --import tsx tools/faults.ts [--model smollm2-135m]
- *       [--storm 100] [--soak 1000] [--at 100,500,1000] [--json]
+ *       [--storm 100] [--soak 1000] [--at 25,50,100,200,...,1000] [--json]
  *
  * Storm: N generations (plain, lookup, cascade; greedy and sampled; translation and story prompts) each cancelled at
  * a random moment, each followed by a probe whose output must equal a fresh engine's (a difference only at a counted
@@ -21,7 +21,7 @@ import {Engine} from "../src/engine/engine";
 const {values: v} = parseArgs({options: {model: {type: "string"}, storm: {type: "string"}, soak: {type: "string"}, at: {type: "string"}, json: {type: "boolean"}}});
 const model = v.model ?? "smollm2-135m";
 const stormRounds = Number(v.storm ?? 100), soakN = Number(v.soak ?? 1000);
-const at = (v.at ?? "100,500,1000").split(",").map(Number).filter((n) => n <= soakN);
+const at = (v.at ?? "25,50,100,200,300,400,500,600,700,800,900,1000").split(",").map(Number).filter((n) => n <= soakN);
 
 const prompts = [
     translationPrompt("Select the cells that you want to copy.", "fr"), translationPrompt("The river is high and the bridges are broken.", "de"),
@@ -65,11 +65,17 @@ const requests: FaultRequest[] = prompts.flatMap((prompt) => [
         await engine.dispose();
         const first = r.samples[0], last = r.samples[r.samples.length - 1];
         const growth = (a: number, b: number) => ((b - a) / a) * 100;
-        out.soak = {generations: soakN, cancelled: r.cancelled, tokens: r.tokens, samples: r.samples, rssGrowthPct: growth(first.rssMB, last.rssMB), heapGrowthPct: growth(first.heapMB, last.heapMB), seconds: Math.round((performance.now() - t0) / 1000)};
+        // RSS after the warm-up (the first 100 generations) moves both ways by a few percent (the native allocator
+        // returns memory now and then): the range of the samples from there on says more than two of them
+        const warm = r.samples.filter((s) => s.generations >= 100);
+        const range = warm.length ? {minMB: Math.min(...warm.map((s) => s.rssMB)), maxMB: Math.max(...warm.map((s) => s.rssMB))} : undefined;
+        out.soak = {generations: soakN, cancelled: r.cancelled, tokens: r.tokens, samples: r.samples, rssGrowthPct: growth(first.rssMB, last.rssMB), heapGrowthPct: growth(first.heapMB, last.heapMB),
+            rssAfterWarmup: range && {...range, spreadPct: growth(range.minMB, range.maxMB)}, seconds: Math.round((performance.now() - t0) / 1000)};
         if (!v.json) {
             console.log(`soak (${model}): ${soakN} generations, ${r.cancelled} cancelled, ${r.tokens} tokens`);
             for (const s of r.samples) console.log(`  after ${String(s.generations).padStart(5)}: RSS ${s.rssMB.toFixed(1)} MB, heap ${s.heapMB.toFixed(1)} MB, fds ${s.fds}, resources ${JSON.stringify(s.resources)}`);
             console.log(`  growth ${first.generations} -> ${last.generations}: RSS ${growth(first.rssMB, last.rssMB).toFixed(1)}%, heap ${growth(first.heapMB, last.heapMB).toFixed(1)}%`);
+            if (range) console.log(`  RSS from generation 100 on: ${range.minMB.toFixed(1)} - ${range.maxMB.toFixed(1)} MB (spread ${growth(range.minMB, range.maxMB).toFixed(1)}%)`);
         }
     }
     if (v.json) console.log(JSON.stringify(out));
