@@ -5,6 +5,9 @@
 //  - the document closed mid-stream (Ctrl+W; code-server saves a file on close, as after a delay, without asking):
 //    the generation is cancelled, the extension says why in its log, the file holds the opening and the text
 //    written until the close (whole characters), nothing is written after it, and it reopens as saved;
+//  - the user types before the text being written: the story goes on after it, both texts kept; the user types
+//    into it (at its end, where the story writes): the story stops, the user's text stays, nothing is written
+//    after it, and a warning says why;
 //  - the model switched mid-generation (polyspec.model changed in the user settings, as the Settings editor or
 //    another extension does): the running generation ends with the model it started with (the switch waits for
 //    it), one undo step restores the document, the old model is disposed once it ends, and the next generation
@@ -78,6 +81,54 @@ export async function checkMidStream({page, wb, log, ws, probe, extensionLog}) {
     await wb.openFile(FILE);
     await wb.waitEditor((t) => t === flat(OPENING), 10_000, FILE);
 
+    // the file back to the opening: closed (code-server saves on close), rewritten, reopened
+    const reset = async () => {
+        await page.keyboard.press("Control+W");
+        await page.locator(`.tab[aria-label*="${FILE}"]`).waitFor({state: "detached", timeout: 10_000});
+        fs.writeFileSync(path.join(ws, FILE), OPENING);
+        await wb.openFile(FILE);
+        await wb.waitEditor((t) => t === flat(OPENING), 10_000, FILE);
+    };
+
+    // 3. the user types before the text being written: the story goes on after it, both kept
+    mark = extensionLog().length;
+    await page.keyboard.press("Control+End");
+    await probe.api(WATCH, FILE);
+    await wb.runCommand("Polyspec: Continue Story");
+    await waitFirstChunk();
+    await page.keyboard.press("Control+Home");
+    await page.keyboard.type("Note: ");
+    text = await logSince(mark, /\[info\] story \[/, 240_000);
+    await wb.waitStatus(["ready"], 30_000);
+    const storyEnd = text.split("\n").find((l) => /\[info\] story \[/.test(l));
+    log("typed before the streamed text:", JSON.stringify(storyEnd?.slice(24)));
+    assert.doesNotMatch(storyEnd ?? "", /cancelled/, "typing elsewhere does not stop the story");
+    const both = await wb.editorFlat();
+    assert.ok(both.startsWith(flat(`Note: ${OPENING}`)) && both.length > flat(`Note: ${OPENING}`).length, `the user's text and the story both kept: ${both}`);
+    assert.ok(!both.includes("\ufffd"), "whole characters");
+    await reset();
+
+    // 4. the user types into the text being written (at its end, where the story writes): the story stops there,
+    // the user's text stays, nothing is written after it, and the user is told why
+    mark = extensionLog().length;
+    await page.keyboard.press("Control+End");
+    await probe.api(WATCH, FILE);
+    await wb.runCommand("Polyspec: Continue Story");
+    await waitFirstChunk();
+    await page.keyboard.press("Control+End");
+    await page.keyboard.type("#");
+    text = await logSince(mark, /\[info\] story \[/, 60_000);
+    await wb.waitStatus(["ready"], 30_000);
+    const stopped = text.split("\n").find((l) => /\[info\] story \[/.test(l));
+    log("typed into the streamed text:", JSON.stringify(stopped?.slice(24)));
+    assert.match(stopped ?? "", /cancelled/, "the story stopped");
+    await wb.seeNotification("the text it was writing was edited");
+    const edited = await wb.editorFlat();
+    assert.ok(edited.startsWith(flat(OPENING)) && edited.slice(flat(OPENING).length).includes("#"), `the opening, then what was written and the user's edit: ${edited}`);
+    await page.waitForTimeout(1000);
+    assert.equal(await wb.editorFlat(), edited, "nothing written after the edit");
+    await reset();
+
     // 2. the model switched mid-generation
     mark = extensionLog().length;
     await page.keyboard.press("Control+End");
@@ -125,5 +176,5 @@ export async function checkMidStream({page, wb, log, ws, probe, extensionLog}) {
     assert.equal(sample.contexts.open, 1, "one context alive");
     // back to the default model (unloaded; nothing after this step generates in this window)
     await probe.api(`async (vscode) => { globalThis.__polyspecE2E?.sub.dispose(); await vscode.workspace.getConfiguration("polyspec").update("model", undefined, vscode.ConfigurationTarget.Global); }`);
-    return {closedMidStream: {savedOnClose: saved.slice(OPENING.length)}, switchedMidGeneration: "finished with its model; the next generation loaded the new one"};
+    return {closedMidStream: {savedOnClose: saved.slice(OPENING.length)}, typedBefore: "story went on, both kept", typedInto: edited.slice(flat(OPENING).length), switchedMidGeneration: "finished with its model; the next generation loaded the new one"};
 }

@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import v8 from "node:v8";
+import vm from "node:vm";
 import {cancellationStorm, soak, type FaultRequest} from "../../src/bench/faults";
 import {divergence} from "../../src/bench/divergence";
 import {storyPrompt, translationPrompt} from "../../src/core/tasks";
@@ -55,6 +57,11 @@ describe("faults: cancellation storm and soak", function () {
     });
 
     it("soak (short): 240 mixed generations with cancellations; heap, file descriptors and resources flat after warm-up", async () => {
+        // the soak collects garbage before each sample when gc() is exposed: without it the heap figure is whatever
+        // garbage the moment holds (a CI run read 50.5 -> 63.3 MB so); expose it however mocha was started
+        const g = globalThis as {gc?: () => void};
+        if (!g.gc) { v8.setFlagsFromString("--expose-gc"); g.gc = vm.runInNewContext("gc") as () => void; }
+        assert.equal(typeof g.gc, "function");
         const engine = await Engine.create({model: tinyModel({mode: "random", seed: 12}), gpu: "cpu", contextSize: 1024});
         try {
             const prompts = ["the cat sat on the mat", "one two three one two three", "a b c d e f g"].map((text) => ({text}));
