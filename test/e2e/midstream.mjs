@@ -81,12 +81,15 @@ export async function checkMidStream({page, wb, log, ws, probe, extensionLog}) {
     await wb.openFile(FILE);
     await wb.waitEditor((t) => t === flat(OPENING), 10_000, FILE);
 
-    // the file back to the opening: closed (code-server saves on close), rewritten, reopened
+    // the document back to the opening (one edit through VS Code's API, saved), the cursor at its end
     const reset = async () => {
-        await page.keyboard.press("Control+W");
-        await page.locator(`.tab[aria-label*="${FILE}"]`).waitFor({state: "detached", timeout: 10_000});
-        fs.writeFileSync(path.join(ws, FILE), OPENING);
-        await wb.openFile(FILE);
+        await probe.api(`async (vscode, [name, text]) => {
+            const doc = vscode.workspace.textDocuments.find((d) => d.uri.path.endsWith("/" + name));
+            const edit = new vscode.WorkspaceEdit();
+            edit.replace(doc.uri, new vscode.Range(0, 0, doc.lineCount, 0), text);
+            await vscode.workspace.applyEdit(edit);
+            await doc.save();
+        }`, [FILE, OPENING]);
         await wb.waitEditor((t) => t === flat(OPENING), 10_000, FILE);
     };
 
