@@ -70,7 +70,10 @@ describe("faults: cancellation storm and soak", function () {
             assert.ok(r.cancelled > 0 && r.tokens > 0);
             assert.ok(end.heapMB - warm.heapMB < 8, `heap grew from ${warm.heapMB.toFixed(1)} to ${end.heapMB.toFixed(1)} MB`);
             assert.equal(end.fds, warm.fds, "no file descriptor leaked");
-            assert.deepEqual(end.resources, warm.resources, "no timer, handle or worker left behind");
+            // an Immediate is a callback queued for this turn of the event loop (a sample may see one more or fewer),
+            // not something held: every other kind of resource must be the same
+            const held = (r: Record<string, number>) => Object.fromEntries(Object.entries(r).filter(([k]) => k !== "Immediate"));
+            assert.deepEqual(held(end.resources), held(warm.resources), "no timer, handle or worker left behind");
         } finally {
             await engine.dispose();
         }
