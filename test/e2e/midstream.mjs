@@ -17,8 +17,10 @@ import fs from "node:fs";
 import path from "node:path";
 import {flat} from "./workbench.mjs";
 
-const FILE = "midstream.txt";
-const OPENING = "The harbour was quiet that night.\nThe old sailor sat by the window and told the children about the storm that sank his first ship.\n";
+export const MIDSTREAM_FILE = "midstream.txt";
+const FILE = MIDSTREAM_FILE;
+export const MIDSTREAM_OPENING = "The harbour was quiet that night.\nThe old sailor sat by the window and told the children about the storm that sank his first ship.\n";
+const OPENING = MIDSTREAM_OPENING;
 const SWITCH_TO = "smollm2-135m";
 
 /** Counts the changes of FILE's document in the extension host from now on (and keeps the text at the first). */
@@ -37,7 +39,8 @@ const WATCH = `async (vscode, name) => {
 
 /** `probe`: an ExtHostProbe of the window; `extensionLog()`: the Polyspec log so far; `ws`: the workspace folder. */
 export async function checkMidStream({page, wb, log, ws, probe, extensionLog}) {
-    fs.writeFileSync(path.join(ws, FILE), OPENING);
+    // the file is written with the workspace (test/e2e/run.mjs): quick open may not list a file written mid-test
+    assert.equal(fs.readFileSync(path.join(ws, FILE), "utf8"), OPENING);
     const state = () => probe.value("(({changes, first, switched, error}) => ({changes, first, switched, error}))(globalThis.__polyspecE2E)");
     const waitFirstChunk = async () => {
         for (const end = Date.now() + 120_000; (await state()).changes === 0; await page.waitForTimeout(50)) {

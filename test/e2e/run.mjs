@@ -34,7 +34,7 @@ import {parse as parseIcu, TYPE as ICU} from "@formatjs/icu-messageformat-parser
 import {soak} from "./soak.mjs";
 import {checkWebviewSecurity, isCspConsole} from "./webviewSecurity.mjs";
 import {ExtHostProbe} from "./exthost.mjs";
-import {checkMidStream} from "./midstream.mjs";
+import {checkMidStream, MIDSTREAM_FILE, MIDSTREAM_OPENING} from "./midstream.mjs";
 import {flat, Workbench} from "./workbench.mjs";
 
 const OUT = path.join(ROOT, "test-results/e2e");
@@ -75,6 +75,7 @@ copyDir(SAMPLE_WORKSPACE, ws);
 // the other way at a near-tie on this quantized model, so the step runs first, on German's configured drafter none)
 const LOOP_OPENING = "Was sagt Ihr da? Greifen als Reittiere. Ihr stellt mit Euren dummen Scherzen langsam meine Geduld auf die Probe.";
 fs.writeFileSync(path.join(ws, "loop.txt"), `${LOOP_OPENING}\n\n`);
+fs.writeFileSync(path.join(ws, MIDSTREAM_FILE), MIDSTREAM_OPENING);
 const port = await freePort();
 // the extension host's inspector (test/e2e/exthost.mjs), for the mid-stream step
 const inspectPort = await freePort();
