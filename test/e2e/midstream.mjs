@@ -96,19 +96,25 @@ export async function checkMidStream({page, wb, log, ws, probe, extensionLog}) {
         await wb.waitEditor((t) => t === flat(OPENING), 10_000, FILE);
     };
 
+    // a story started at the document's end; at its first chunk the user presses `key` and types `typed`; the log line
+    // that ended the story
+    const typeMidStream = async (key, typed, what, timeout) => {
+        const from = extensionLog().length;
+        await page.keyboard.press("Control+End");
+        await probe.api(WATCH, FILE);
+        await wb.runCommand("Polyspec: Continue Story");
+        await waitFirstChunk();
+        await page.keyboard.press(key);
+        await page.keyboard.type(typed);
+        const logged = await logSince(from, /\[info\] story \[/, timeout);
+        await wb.waitStatus(["ready"], 30_000);
+        const end = logged.split("\n").find((l) => /\[info\] story \[/.test(l)) ?? "";
+        log(`${what}:`, JSON.stringify(end.slice(24)));
+        return end;
+    };
+
     // 3. the user types before the text being written: the story goes on after it, both kept
-    mark = extensionLog().length;
-    await page.keyboard.press("Control+End");
-    await probe.api(WATCH, FILE);
-    await wb.runCommand("Polyspec: Continue Story");
-    await waitFirstChunk();
-    await page.keyboard.press("Control+Home");
-    await page.keyboard.type("Note: ");
-    text = await logSince(mark, /\[info\] story \[/, 240_000);
-    await wb.waitStatus(["ready"], 30_000);
-    const storyEnd = text.split("\n").find((l) => /\[info\] story \[/.test(l));
-    log("typed before the streamed text:", JSON.stringify(storyEnd?.slice(24)));
-    assert.doesNotMatch(storyEnd ?? "", /cancelled/, "typing elsewhere does not stop the story");
+    assert.doesNotMatch(await typeMidStream("Control+Home", "Note: ", "typed before the streamed text", 240_000), /cancelled/, "typing elsewhere does not stop the story");
     const both = await wb.editorFlat();
     assert.ok(both.startsWith(flat(`Note: ${OPENING}`)) && both.length > flat(`Note: ${OPENING}`).length, `the user's text and the story both kept: ${both}`);
     assert.ok(!both.includes("\ufffd"), "whole characters");
@@ -116,18 +122,7 @@ export async function checkMidStream({page, wb, log, ws, probe, extensionLog}) {
 
     // 4. the user types into the text being written (at its end, where the story writes): the story stops there,
     // the user's text stays, nothing is written after it, and the user is told why
-    mark = extensionLog().length;
-    await page.keyboard.press("Control+End");
-    await probe.api(WATCH, FILE);
-    await wb.runCommand("Polyspec: Continue Story");
-    await waitFirstChunk();
-    await page.keyboard.press("Control+End");
-    await page.keyboard.type("#");
-    text = await logSince(mark, /\[info\] story \[/, 60_000);
-    await wb.waitStatus(["ready"], 30_000);
-    const stopped = text.split("\n").find((l) => /\[info\] story \[/.test(l));
-    log("typed into the streamed text:", JSON.stringify(stopped?.slice(24)));
-    assert.match(stopped ?? "", /cancelled/, "the story stopped");
+    assert.match(await typeMidStream("Control+End", "#", "typed into the streamed text", 60_000), /cancelled/, "the story stopped");
     await wb.seeNotification("the text it was writing was edited");
     const edited = await wb.editorFlat();
     assert.ok(edited.startsWith(flat(OPENING)) && edited.slice(flat(OPENING).length).includes("#"), `the opening, then what was written and the user's edit: ${edited}`);
