@@ -7,12 +7,12 @@ const f = (x: number | undefined, d = 2) => x !== undefined && Number.isFinite(x
 const pct = (x: number) => Number.isFinite(x) ? `${(x * 100).toFixed(0)}%` : "-";
 const sum = (a: number[]) => a.reduce((x, y) => x + y, 0);
 /** Decode speed-up of `runs` against `base`: pooled tokens per decode second (src/core/stats.ts tokensPerSecond, pooled). */
-const decodeSpeedup = (runs: TmRun[], base: TmRun[]) => (sum(runs.map((r) => r.tokens)) / sum(runs.map((r) => r.decodeMs))) / (sum(base.map((r) => r.tokens)) / sum(base.map((r) => r.decodeMs)));
+export const decodeSpeedup = (runs: TmRun[], base: TmRun[]) => (sum(runs.map((r) => r.tokens)) / sum(runs.map((r) => r.decodeMs))) / (sum(base.map((r) => r.tokens)) / sum(base.map((r) => r.decodeMs)));
 /** Output-language rate over cases of several languages (each case against its own language). */
 const inLanguage = (cs: TmCaseResult[], run: (c: TmCaseResult) => TmRun) =>
     outputLanguageRate(cs.map((c) => run(c).identified === undefined ? undefined : run(c).identified === c.lang ? "asked" : "other"), "asked");
 /** End-to-end speed-up: the same requests' total wall time, prompt evaluation included (the user waits for all of it). */
-const e2eSpeedup = (runs: TmRun[], base: TmRun[]) => sum(base.map((r) => r.totalMs)) / sum(runs.map((r) => r.totalMs));
+export const e2eSpeedup = (runs: TmRun[], base: TmRun[]) => sum(base.map((r) => r.totalMs)) / sum(runs.map((r) => r.totalMs));
 
 /**
  * The translation-memory section of the report: per language and match band, chrF and speed-ups of each mode

@@ -15,6 +15,7 @@ import fs from "node:fs";
 import {parseArgs} from "node:util";
 import {pickCases, PreviousRequests, timed, type Timed} from "../../src/bench/tmStage";
 import {bandOf} from "../../src/bench/tmResults";
+import {decodeSpeedup, e2eSpeedup} from "../../src/bench/tmReport";
 import {chrF, median} from "../../src/core/stats";
 import {translationPrompt} from "../../src/core/tasks";
 import {BenchDrafters} from "../../src/bench/drafters";
@@ -64,14 +65,12 @@ interface Row { lang: string; band: string; score: number; ref: string; runs: Re
         await engine.dispose();
     }
     process.stderr.write("\n");
-    const sum = (a: number[]) => a.reduce((x, y) => x + y, 0);
     const report = (label: string, rs: Row[]) => {
         if (!rs.length) return;
         const base = rs.map((r) => r.runs.plain);
         const line = CONDS.map((cond) => {
             const xs = rs.map((r) => r.runs[cond]);
-            const e2e = sum(base.map((r) => r.totalMs)) / sum(xs.map((r) => r.totalMs));
-            const dec = (sum(xs.map((r) => r.tokens)) / sum(xs.map((r) => r.decodeMs))) / (sum(base.map((r) => r.tokens)) / sum(base.map((r) => r.decodeMs)));
+            const e2e = e2eSpeedup(xs, base), dec = decodeSpeedup(xs, base);
             return `${cond} chrF ${chrF(xs.map((r) => r.text), rs.map((r) => r.ref)).toFixed(1)} prompt ${median(xs.map((r) => r.promptTokens))} tok, decode ${dec.toFixed(2)}x, e2e ${e2e.toFixed(2)}x`;
         });
         console.log(`${label} (${rs.length} segments)\n  ${line.join("\n  ")}`);
