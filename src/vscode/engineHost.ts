@@ -144,10 +144,23 @@ export class EngineHost implements vscode.Disposable {
         }
     }
 
-    async dispose(): Promise<void> {
+    /**
+     * Unloads the model (the window is closing: deactivate). A generation still running, which the caller has
+     * cancelled, ends within a step: the context is freed after it, but not waited on for more than `waitMs` (VS Code
+     * gives deactivation 5 s before the extension host exits). A model still loading is disposed once it has loaded.
+     */
+    async dispose(waitMs = 3000): Promise<void> {
         const old = this.engine;
         this.engine = undefined;
+        this.key = undefined;
+        void this.loading?.promise.then((e) => e.dispose(), () => undefined);
+        if (old?.busy) {
+            let timer: NodeJS.Timeout | undefined;
+            const waited = await Promise.race([old.whenIdle().then(() => true), new Promise<false>((r) => { timer = setTimeout(() => r(false), waitMs); })]);
+            clearTimeout(timer);
+            if (!waited) this.log.warn(`the running generation did not stop within ${waitMs} ms; unloading the model anyway`);
+        }
         await this.drafters.forget();
-        await old?.dispose().catch(() => undefined);
+        await old?.dispose().catch((e) => this.log.warn(`unloading the model: ${errorMessage(e)}`));
     }
 }

@@ -29,7 +29,8 @@ import {isLanguageCode} from "../core/languages";
  * Polyspec's editor layer: builds the services (each with the few dependencies it needs), registers the commands,
  * the inline suggestion provider and the status bar, and points the model cache at the extension's storage.
  */
-let host: EngineHost | undefined;
+/** What deactivate does (set by activate): the window is closing or the extension is being disabled. */
+let shutdown: (() => Promise<void>) | undefined;
 const ORIGINAL_ENV = {models: process.env.POLYSPEC_MODELS_DIR, cache: process.env.POLYSPEC_CACHE};
 
 /** Models go to polyspec.modelsFolder, else $POLYSPEC_MODELS_DIR if the user set it, else global storage. */
@@ -54,7 +55,7 @@ export function activate(context: vscode.ExtensionContext): void {
     const router = new Router(routerInputs(), stats.store);
     const drafters = new DrafterCache();
     const downloads = new ModelDownloads(status, log);
-    const engines = host = new EngineHost(settings, status, log, downloads, drafters);
+    const engines = new EngineHost(settings, status, log, downloads, drafters);
     const session = new EditorSession(engines, gate, router, drafters, stats, live, status, settings, log);
     const langid = createLanguageIdentifier();
     const view = () => stats.view(engines.displayName(), settings.current.autoTune, (lang) => router.current(lang).label, live.current);
@@ -105,10 +106,21 @@ export function activate(context: vscode.ExtensionContext): void {
         }),
         registry.onDidChange(() => { router.update(routerInputs()); inline.clearCache(); }),
     );
+    shutdown = async () => {
+        // a generation still running is cancelled (not finished in a window nobody sees), a download stopped (its
+        // partial file is never used), then the model unloaded; the subscriptions are disposed after this
+        const running = gate.running?.label;
+        gate.cancelRunning();
+        downloads.cancel();
+        const t0 = performance.now();
+        await engines.dispose();
+        log.info(`deactivated: ${running ? `${running} cancelled, ` : ""}model unloaded in ${(performance.now() - t0).toFixed(0)} ms`);
+    };
     log.info(`activated; models: ${process.env.POLYSPEC_MODELS_DIR}; trusted workspace: ${vscode.workspace.isTrusted}`);
 }
 
 export async function deactivate(): Promise<void> {
-    await host?.dispose();
-    host = undefined;
+    const run = shutdown;
+    shutdown = undefined;
+    await run?.();
 }

@@ -19,11 +19,12 @@
 // window (soak.mjs): 200 short generations on SmolLM2-135M from keybindings and typing (translations, stories, inline
 // suggestions, cancellations), with the extension host's RSS, JS heap, threads, open files and its node-llama-cpp models,
 // contexts and sequences and worker threads measured from outside (exthost.mjs): memory flat after the warm-up
-// (< 5%), no count growing. Screenshots go to test-results/e2e/. Env: POLYSPEC_E2E_SKIP_SETUP=1 (tools already
+// (< 5%), no count growing. Last, in a third window (windowClose.mjs), the window closed mid-stream: the extension host
+// ends after the reconnection grace time with the story cancelled and the model unloaded. Screenshots go to test-results/e2e/. Env: POLYSPEC_E2E_SKIP_SETUP=1 (tools already
 // installed), POLYSPEC_E2E_KEEP=1 (keep the temporary folder), POLYSPEC_E2E_MAX_LOOP_P99_MS (default 250),
 // POLYSPEC_E2E_VSIX=FILE (test an installed package from `npm run package` instead of the checkout),
 // POLYSPEC_E2E_ONLY=a,b (only the steps whose names contain one of these, after the window's setup: "soak" the
-// soak alone, "webview: strict" the webview checks alone), POLYSPEC_E2E_SOAK=N (generations, default 200),
+// soak alone, "window" the window-close check alone, "webview: strict" the webview checks alone), POLYSPEC_E2E_SOAK=N (generations, default 200),
 // POLYSPEC_E2E_SOAK_MAX_GROWTH_PCT (default 5).
 import assert from "node:assert/strict";
 import fs from "node:fs";
@@ -32,6 +33,7 @@ import path from "node:path";
 import {baseSettings, copyDir, ensureModel, ensureTools, freePort, launchBrowser, MODELS, ROOT, SAMPLE_WORKSPACE, startServer} from "../../tools/e2e/lib.mjs";
 import {parse as parseIcu, TYPE as ICU} from "@formatjs/icu-messageformat-parser";
 import {soak} from "./soak.mjs";
+import {windowClosed} from "./windowClose.mjs";
 import {checkWebviewSecurity, isCspConsole} from "./webviewSecurity.mjs";
 import {ExtHostProbe} from "./exthost.mjs";
 import {checkMidStream, MIDSTREAM_FILE, MIDSTREAM_OPENING} from "./midstream.mjs";
@@ -48,7 +50,8 @@ const timings = {};
 // is not the soak's
 const ONLY = process.env.POLYSPEC_E2E_ONLY?.split(",").map((x) => x.trim().toLowerCase()).filter(Boolean);
 const RUN_SOAK = !ONLY || ONLY.some((x) => x.startsWith("soak"));
-const RUN_MAIN = !ONLY || ONLY.some((x) => !x.startsWith("soak"));
+const RUN_WINDOW = !ONLY || ONLY.some((x) => x.startsWith("window"));
+const RUN_MAIN = !ONLY || ONLY.some((x) => !x.startsWith("soak") && !x.startsWith("window"));
 async function step(name, fn, {setup = false, always = false} = {}) {
     if (ONLY && !always && !(setup ? RUN_MAIN : ONLY.some((x) => name.toLowerCase().includes(x)))) { log(`- ${name} (not in POLYSPEC_E2E_ONLY)`); return undefined; }
     const s = Date.now();
@@ -468,6 +471,11 @@ try {
         await server?.stop();
         await soak({dir: path.join(dir, "soak"), step, log, vsix: VSIX, out: OUT, figures: result.numbers.soak = {}});
     }
+    if (RUN_WINDOW) {
+        await browser?.close();
+        await server?.stop();
+        await windowClosed({dir: path.join(dir, "window"), step, log, vsix: VSIX, figures: result.numbers.windowClosed = {}});
+    }
     result.ok = true;
     log("PASS");
 } catch (e) {
@@ -480,8 +488,9 @@ try {
     await browser?.close();
     await server?.stop();
     for (const f of ["server.log"]) if (fs.existsSync(path.join(dir, f))) fs.copyFileSync(path.join(dir, f), path.join(OUT, f));
-    const exthost = findFiles(path.join(dir, "ud/logs"), /exthost\.log$|Polyspec\.log$/);
-    for (const f of exthost) fs.copyFileSync(f, path.join(OUT, path.basename(path.dirname(f)) + "-" + path.basename(f)));
+    for (const [logs, prefix] of [[path.join(dir, "ud/logs"), ""], [path.join(dir, "window/ud/logs"), "window-"]]) {
+        for (const f of findFiles(logs, /exthost\.log$|Polyspec\.log$/)) fs.copyFileSync(f, path.join(OUT, prefix + path.basename(path.dirname(f)) + "-" + path.basename(f)));
+    }
     fs.writeFileSync(path.join(OUT, "result.json"), JSON.stringify(result, null, 2));
     if (!process.env.POLYSPEC_E2E_KEEP) fs.rmSync(dir, {recursive: true, force: true});
     else log(`kept ${dir}`);

@@ -56,9 +56,9 @@ export function baseSettings(extra = {}) {
  * answers. Returns {url, stop()}; `url` opens `folder` with Polyspec (this checkout) as a development extension,
  * or, with `vsix`, with that package installed instead. `keybindings`: the user's keybindings.json (like settings,
  * read at start). `inspectPort`: the extension host listens for a debugger (Node's inspector) on that port, as
- * VS Code's --inspect-extensions does.
+ * VS Code's --inspect-extensions does. `args`: more code-server options.
  */
-export async function startServer({dir, folder, port, settings, keybindings, inspectPort, env = {}, vsix, log = path.join(dir, "server.log")}) {
+export async function startServer({dir, folder, port, settings, keybindings, inspectPort, env = {}, vsix, args = [], log = path.join(dir, "server.log")}) {
     for (const d of ["ud/User", "ext", "xdg-config", "xdg-data", "xdg-cache"]) fs.mkdirSync(path.join(dir, d), {recursive: true});
     fs.writeFileSync(path.join(dir, "ud/User/settings.json"), JSON.stringify(settings, null, 2));
     if (keybindings) fs.writeFileSync(path.join(dir, "ud/User/keybindings.json"), JSON.stringify(keybindings, null, 2));
@@ -71,7 +71,7 @@ export async function startServer({dir, folder, port, settings, keybindings, ins
     const out = fs.openSync(log, "a");
     const child = spawn(CODE_SERVER, ["--bind-addr", `127.0.0.1:${port}`, "--auth", "none", "--disable-telemetry", "--disable-update-check",
         "--disable-workspace-trust", "--vscode-option", "enable-smoke-test-driver",
-        "--user-data-dir", path.join(dir, "ud"), "--extensions-dir", path.join(dir, "ext"), folder], {
+        "--user-data-dir", path.join(dir, "ud"), "--extensions-dir", path.join(dir, "ext"), ...args, folder], {
         env: {...process.env, PATH: `${NODE24_BIN}:${process.env.PATH}`, ...xdg, ...env},
         stdio: ["ignore", out, out], detached: true,
     });
@@ -103,5 +103,5 @@ export async function launchBrowser({headless = true, viewport = {width: 1440, h
         args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
     });
     const close = async () => { await ctx.close().catch(() => {}); fs.rmSync(udd, {recursive: true, force: true}); };
-    return {ctx, page: ctx.pages()[0] ?? await ctx.newPage(), close};
+    return {ctx, page: ctx.pages()[0] ?? await ctx.newPage(), close, userDataDir: udd};
 }
