@@ -8,6 +8,8 @@
 //  - the user types before the text being written: the story goes on after it, both texts kept; the user types
 //    into it (at its end, where the story writes): the story stops, the user's text stays, nothing is written
 //    after it, and a warning says why;
+//  - training while generating, both ways: Train Drafter while a story streams is refused at once, the story goes
+//    on; Continue Story while a drafter trains is refused with the training's name, the document untouched;
 //  - the model switched mid-generation (polyspec.model changed in the user settings, as the Settings editor or
 //    another extension does): the running generation ends with the model it started with (the switch waits for
 //    it), one undo step restores the document, the old model is disposed once it ends, and the next generation
@@ -130,6 +132,50 @@ export async function checkMidStream({page, wb, log, ws, probe, extensionLog}) {
     assert.equal(await wb.editorFlat(), edited, "nothing written after the edit");
     await reset();
 
+    // 5. training while generating, both ways. Train Drafter while a story streams is refused at once (it returns
+    // false; the story goes on, nothing is trained); Continue Story while a drafter trains is refused with the
+    // training's name (the document stays as it is); the training is then cancelled (or has ended)
+    const corpus = path.join(ws, "corpus-de", "leuchtturm.txt");
+    mark = extensionLog().length;
+    await page.keyboard.press("Control+End");
+    await probe.api(WATCH, FILE);
+    await wb.runCommand("Polyspec: Continue Story");
+    await waitFirstChunk();
+    const refused = await probe.api(`async (vscode, file) => {
+        const t = Date.now();
+        const trained = await vscode.commands.executeCommand("polyspec.trainDrafter", {inputs: [file], lang: "de"});
+        return {trained, ms: Date.now() - t};
+    }`, corpus);
+    text = await logSince(mark, /\[info\] story \[/, 240_000);
+    await wb.waitStatus(["ready"], 30_000);
+    log("Train Drafter while a story streams:", JSON.stringify(refused), JSON.stringify(text.split("\n").find((l) => /\[info\] story \[/.test(l))?.slice(24)));
+    assert.equal(refused.trained, false, "training refused while a story runs");
+    assert.doesNotMatch(text.split("\n").find((l) => /\[info\] story \[/.test(l)), /cancelled/, "the story went on");
+    assert.doesNotMatch(text, /\[info\] trained /, "nothing trained");
+    await wb.seeNotification("(continuing story)");
+    await reset();
+    // a training long enough to act during it: the sample text many times over, outside the workspace
+    const big = path.join(path.dirname(ws), "train-de.txt");
+    fs.writeFileSync(big, fs.readFileSync(corpus, "utf8").repeat(2000));
+    mark = extensionLog().length;
+    await probe.api(`async (vscode, file) => {
+        globalThis.__polyspecTrain = Promise.resolve(vscode.commands.executeCommand("polyspec.trainDrafter", {inputs: [file], lang: "de"})).then((trained) => ({trained}), (e) => ({error: String(e)}));
+    }`, big);
+    await wb.waitStatus(["busy"], 30_000);
+    const busyLabel = await wb.statusLabel();
+    await wb.runCommand("Polyspec: Continue Story");
+    const refusal = await wb.seeNotification("(training a drafter)");
+    await probe.api(`async (vscode) => { await vscode.commands.executeCommand("polyspec.cancel"); }`);
+    const training = await probe.evaluate("globalThis.__polyspecTrain", {awaitPromise: true});
+    await wb.waitStatus(["ready"], 30_000);
+    text = extensionLog().slice(mark);
+    log("Continue Story while a drafter trains:", JSON.stringify({status: busyLabel, refusal: refusal.split("\n")[0], training}));
+    // cancelled, or done before the cancel came: either way it ended, as the log says
+    assert.ok(training.trained === false ? /training de cancelled/.test(text) : training.trained === true && /\[info\] trained /.test(text), `the training ended: ${JSON.stringify(training)}`);
+    assert.doesNotMatch(text, /\[info\] story -> /, "no story started");
+    assert.equal(await wb.editorFlat(), flat(OPENING), "the document as it was");
+    fs.rmSync(big);
+
     // 2. the model switched mid-generation
     mark = extensionLog().length;
     await page.keyboard.press("Control+End");
@@ -177,5 +223,7 @@ export async function checkMidStream({page, wb, log, ws, probe, extensionLog}) {
     assert.equal(sample.contexts.open, 1, "one context alive");
     // back to the default model (unloaded; nothing after this step generates in this window)
     await probe.api(`async (vscode) => { globalThis.__polyspecE2E?.sub.dispose(); await vscode.workspace.getConfiguration("polyspec").update("model", undefined, vscode.ConfigurationTarget.Global); }`);
-    return {closedMidStream: {savedOnClose: saved.slice(OPENING.length)}, typedBefore: "story went on, both kept", typedInto: edited.slice(flat(OPENING).length), switchedMidGeneration: "finished with its model; the next generation loaded the new one"};
+    return {closedMidStream: {savedOnClose: saved.slice(OPENING.length)}, typedBefore: "story went on, both kept", typedInto: edited.slice(flat(OPENING).length),
+        trainingWhileGenerating: {refusedInMs: refused.ms, storyRefusedDuringTraining: true},
+        switchedMidGeneration: "finished with its model; the next generation loaded the new one"};
 }

@@ -455,7 +455,7 @@ try {
         await wb.waitStatus(["ready"], 240_000);
     });
 
-    await step("concurrency: the document closed mid-stream cancels the story; typing before the streamed text keeps both, typing into it stops it; the model switched mid-generation waits for it, then loads", async () => {
+    await step("concurrency: the document closed mid-stream cancels the story; typing before the streamed text keeps both, typing into it stops it; training and generating refuse each other; the model switched mid-generation waits for it, then loads", async () => {
         const main = VSIX ? findFiles(path.join(dir, "ext"), /^extension\.js$/).find((f) => f.includes(`${path.sep}dist${path.sep}`)) : path.join(ROOT, "dist/extension.js");
         const probe = await ExtHostProbe.connect(inspectPort, main);
         try {
