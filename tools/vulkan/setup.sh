@@ -7,7 +7,10 @@
 # installed here (no apt-get, no root and no passwordless sudo, or apt-get failed: the reason is printed).
 set -uo pipefail
 if [ "${1:-}" = "--check" ]; then
-  ls /usr/share/vulkan/icd.d/lvp_icd.*.json >/dev/null 2>&1 && ldconfig -p 2>/dev/null | grep -q 'libvulkan\.so\.1 ' && exit 0
+  # the loader's list read whole before it is searched: `ldconfig -p | grep -q` under pipefail failed now and then
+  # (grep -q exits at the first match, ldconfig then dies of SIGPIPE and the pipeline reads as failed)
+  libs=$(ldconfig -p 2>/dev/null)
+  ls /usr/share/vulkan/icd.d/lvp_icd.*.json >/dev/null 2>&1 && grep -q 'libvulkan\.so\.1 ' <<<"$libs" && exit 0
   exit 1
 fi
 need=()
