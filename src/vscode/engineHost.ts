@@ -16,10 +16,23 @@ import type {StatusBar} from "./statusBar";
  * available, the downloads offer one), replaces it when the model, GPU, threads or context size change (after the
  * running generation, awaited), and disposes it with the drafters built for it.
  */
+/** How long deactivation waits for a cancelled generation to stop before it unloads the model. */
+const SHUTDOWN_WAIT_MS = 3000;
+
+/** Whether `engine` is idle within `ms` (at once when no generation runs). */
+async function idleWithin(engine: Engine, ms: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+        return await Promise.race([engine.whenIdle().then(() => true), new Promise<false>((r) => { timer = setTimeout(() => r(false), ms); })]);
+    } finally { clearTimeout(timer); }
+}
+
 export class EngineHost implements vscode.Disposable {
     private engine?: Engine;
     private key?: string;
     private loading?: {key: string; promise: Promise<Engine>};
+    /** Disposed (deactivation): a model that finishes loading after it is disposed at once. */
+    private closed = false;
 
     constructor(private readonly settings: SettingsService, private readonly status: StatusBar, private readonly log: Log,
         private readonly downloads: ModelDownloads, private readonly drafters: DrafterCache) {
@@ -116,6 +129,7 @@ export class EngineHost implements vscode.Disposable {
 
     /** Makes `engine` current; the previous one is disposed, with its drafters, once its generation has ended. */
     private async replace(engine: Engine, key: string): Promise<void> {
+        if (this.closed) { await engine.dispose(); throw new CancelledError(); }
         const old = this.engine;
         const disposeDrafters = this.drafters.detach();
         this.engine = engine;
@@ -123,8 +137,13 @@ export class EngineHost implements vscode.Disposable {
         await this.retire(old, disposeDrafters);
     }
 
-    private async retire(old: Engine | undefined, disposeDrafters: () => Promise<void>): Promise<void> {
-        await old?.whenIdle();
+    /**
+     * Disposes `old` and its drafters once its generation has ended; with `waitMs`, not waiting longer than that
+     * (then it is disposed under the generation, which the caller has cancelled: deactivation).
+     */
+    private async retire(old: Engine | undefined, disposeDrafters: () => Promise<void>, waitMs?: number): Promise<void> {
+        if (waitMs === undefined) await old?.whenIdle();
+        else if (old && !(await idleWithin(old, waitMs))) this.log.warn(`the running generation did not stop within ${waitMs} ms; unloading the model anyway`);
         await disposeDrafters();
         await old?.dispose().catch((e) => this.log.warn(`disposing the previous model: ${errorMessage(e)}`));
     }
@@ -146,21 +165,15 @@ export class EngineHost implements vscode.Disposable {
 
     /**
      * Unloads the model (the window is closing: deactivate). A generation still running, which the caller has
-     * cancelled, ends within a step: the context is freed after it, but not waited on for more than `waitMs` (VS Code
-     * gives deactivation 5 s before the extension host exits). A model still loading is disposed once it has loaded.
+     * cancelled, ends within a step: the context is freed after it, but not waited on for more than SHUTDOWN_WAIT_MS
+     * (VS Code gives deactivation 5 s before the extension host exits). A model still loading is disposed once it
+     * has loaded, not made current.
      */
-    async dispose(waitMs = 3000): Promise<void> {
+    async dispose(): Promise<void> {
+        this.closed = true;
         const old = this.engine;
         this.engine = undefined;
         this.key = undefined;
-        void this.loading?.promise.then((e) => e.dispose(), () => undefined);
-        if (old?.busy) {
-            let timer: NodeJS.Timeout | undefined;
-            const waited = await Promise.race([old.whenIdle().then(() => true), new Promise<false>((r) => { timer = setTimeout(() => r(false), waitMs); })]);
-            clearTimeout(timer);
-            if (!waited) this.log.warn(`the running generation did not stop within ${waitMs} ms; unloading the model anyway`);
-        }
-        await this.drafters.forget();
-        await old?.dispose().catch((e) => this.log.warn(`unloading the model: ${errorMessage(e)}`));
+        await this.retire(old, this.drafters.detach(), SHUTDOWN_WAIT_MS);
     }
 }

@@ -25,30 +25,36 @@ export const MIDSTREAM_OPENING = "The harbour was quiet that night.\nThe old sai
 const OPENING = MIDSTREAM_OPENING;
 const SWITCH_TO = "smollm2-135m";
 
-/** Counts the changes of FILE's document in the extension host from now on (and keeps the text at the first). */
-const WATCH = `async (vscode, name) => {
+/** Counts the changes of the document `name` in the extension host from now on; at the first, sets polyspec.model to `switchTo` if given. */
+const WATCH = `async (vscode, [name, switchTo]) => {
     globalThis.__polyspecE2E?.sub.dispose();
-    const g = globalThis.__polyspecE2E = {changes: 0, first: null, switched: null, error: null, sub: null};
+    const g = globalThis.__polyspecE2E = {changes: 0, error: null, sub: null};
     g.sub = vscode.workspace.onDidChangeTextDocument((e) => {
         if (!e.document.uri.path.endsWith("/" + name) || e.contentChanges.length === 0) return;
-        if (g.changes++ === 0) g.first = e.document.getText();
-        if (g.switchTo && !g.switched) {
-            g.switched = Date.now();
-            vscode.workspace.getConfiguration("polyspec").update("model", g.switchTo, vscode.ConfigurationTarget.Global).catch((err) => { g.error = String(err); });
+        if (g.changes++ === 0 && switchTo) {
+            vscode.workspace.getConfiguration("polyspec").update("model", switchTo, vscode.ConfigurationTarget.Global).catch((err) => { g.error = String(err); });
         }
     });
 }`;
+
+/**
+ * Starts Continue Story at the end of `file` (open in the active editor) and returns once its first chunk is in the
+ * document, as the extension host sees it (`probe`: an ExtHostProbe of the window). `switchTo`: a model that
+ * polyspec.model is set to at that moment.
+ */
+export async function storyToFirstChunk(wb, probe, file, {switchTo} = {}) {
+    await wb.page.keyboard.press("Control+End");
+    await probe.api(WATCH, [file, switchTo ?? null]);
+    await wb.runCommand("Polyspec: Continue Story");
+    for (const end = Date.now() + 180_000; (await probe.value("globalThis.__polyspecE2E.changes")) === 0; await wb.page.waitForTimeout(50)) {
+        if (Date.now() > end) throw new Error(`no text streamed into ${file} (status: ${await wb.statusLabel()})`);
+    }
+}
 
 /** `probe`: an ExtHostProbe of the window; `extensionLog()`: the Polyspec log so far; `ws`: the workspace folder. */
 export async function checkMidStream({page, wb, log, ws, probe, extensionLog}) {
     // the file is written with the workspace (test/e2e/run.mjs): quick open may not list a file written mid-test
     assert.equal(fs.readFileSync(path.join(ws, FILE), "utf8"), OPENING);
-    const state = () => probe.value("(({changes, first, switched, error}) => ({changes, first, switched, error}))(globalThis.__polyspecE2E)");
-    const waitFirstChunk = async () => {
-        for (const end = Date.now() + 120_000; (await state()).changes === 0; await page.waitForTimeout(50)) {
-            if (Date.now() > end) throw new Error(`no text streamed into ${FILE} (status: ${await wb.statusLabel()})`);
-        }
-    };
     // the log from `mark` on, once it has a line matching `re` (the output channel's file is written a moment later)
     const logSince = async (mark, re, timeout = 10_000) => {
         for (const end = Date.now() + timeout; ; await page.waitForTimeout(200)) {
@@ -62,10 +68,7 @@ export async function checkMidStream({page, wb, log, ws, probe, extensionLog}) {
 
     // 1. the document closed mid-stream
     let mark = extensionLog().length;
-    await page.keyboard.press("Control+End");
-    await probe.api(WATCH, FILE);
-    await wb.runCommand("Polyspec: Continue Story");
-    await waitFirstChunk();
+    await storyToFirstChunk(wb, probe, FILE);
     await page.keyboard.press("Control+W");
     await page.locator(`.tab[aria-label*="${FILE}"]`).waitFor({state: "detached", timeout: 10_000});
     await wb.waitStatus(["ready"], 60_000);
@@ -102,10 +105,7 @@ export async function checkMidStream({page, wb, log, ws, probe, extensionLog}) {
     // that ended the story
     const typeMidStream = async (key, typed, what, timeout) => {
         const from = extensionLog().length;
-        await page.keyboard.press("Control+End");
-        await probe.api(WATCH, FILE);
-        await wb.runCommand("Polyspec: Continue Story");
-        await waitFirstChunk();
+        await storyToFirstChunk(wb, probe, FILE);
         await page.keyboard.press(key);
         await page.keyboard.type(typed);
         const logged = await logSince(from, /\[info\] story \[/, timeout);
@@ -137,10 +137,7 @@ export async function checkMidStream({page, wb, log, ws, probe, extensionLog}) {
     // training's name (the document stays as it is); the training is then cancelled (or has ended)
     const corpus = path.join(ws, "corpus-de", "leuchtturm.txt");
     mark = extensionLog().length;
-    await page.keyboard.press("Control+End");
-    await probe.api(WATCH, FILE);
-    await wb.runCommand("Polyspec: Continue Story");
-    await waitFirstChunk();
+    await storyToFirstChunk(wb, probe, FILE);
     const refused = await probe.api(`async (vscode, file) => {
         const t = Date.now();
         const trained = await vscode.commands.executeCommand("polyspec.trainDrafter", {inputs: [file], lang: "de"});
@@ -178,15 +175,11 @@ export async function checkMidStream({page, wb, log, ws, probe, extensionLog}) {
 
     // 2. the model switched mid-generation
     mark = extensionLog().length;
-    await page.keyboard.press("Control+End");
-    await probe.api(WATCH.replace("switched: null,", `switched: null, switchTo: ${JSON.stringify(SWITCH_TO)},`), FILE);
-    await wb.runCommand("Polyspec: Continue Story");
-    await waitFirstChunk();
+    await storyToFirstChunk(wb, probe, FILE, {switchTo: SWITCH_TO});
     // the story's end (the status bar says "idle" from the switch on: the new model loads on next use)
     text = await logSince(mark, /\[info\] story \[/, 240_000);
     await wb.waitStatus(["idle", "ready"], 30_000);
-    const s = await state();
-    assert.equal(s.error, null, "the setting was changed");
+    assert.equal(await probe.value("globalThis.__polyspecE2E.error"), null, "the setting was changed");
     const lines = text.split("\n");
     const at = (re) => lines.findIndex((l) => re.test(l));
     const started = at(/\[info\] story -> /), changed = at(new RegExp(`model settings changed: ${SWITCH_TO} loads on next use`)), ended = at(/\[info\] story \[/);

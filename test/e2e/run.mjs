@@ -30,7 +30,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import {baseSettings, copyDir, ensureModel, ensureTools, freePort, launchBrowser, MODELS, ROOT, SAMPLE_WORKSPACE, startServer} from "../../tools/e2e/lib.mjs";
+import {baseSettings, copyDir, ensureModel, ensureTools, findFiles, freePort, launchBrowser, MODELS, ROOT, SAMPLE_WORKSPACE, startServer} from "../../tools/e2e/lib.mjs";
 import {parse as parseIcu, TYPE as ICU} from "@formatjs/icu-messageformat-parser";
 import {soak} from "./soak.mjs";
 import {windowClosed} from "./windowClose.mjs";
@@ -456,8 +456,7 @@ try {
     });
 
     await step("concurrency: the document closed mid-stream cancels the story; typing before the streamed text keeps both, typing into it stops it; training and generating refuse each other; the model switched mid-generation waits for it, then loads", async () => {
-        const main = VSIX ? findFiles(path.join(dir, "ext"), /^extension\.js$/).find((f) => f.includes(`${path.sep}dist${path.sep}`)) : path.join(ROOT, "dist/extension.js");
-        const probe = await ExtHostProbe.connect(inspectPort, main);
+        const probe = await ExtHostProbe.connect(inspectPort, server.extensionMain);
         try {
             result.numbers.midStream = await checkMidStream({page, wb, log, ws, probe, extensionLog});
         } finally {
@@ -465,15 +464,13 @@ try {
         }
     });
 
-    if (RUN_SOAK) {
-        // one window with a loaded model at a time
+    // one window with a loaded model at a time: the main one closes before the soak's and the window-close check's
+    if (RUN_SOAK || RUN_WINDOW) {
         await browser?.close();
         await server?.stop();
-        await soak({dir: path.join(dir, "soak"), step, log, vsix: VSIX, out: OUT, figures: result.numbers.soak = {}});
     }
+    if (RUN_SOAK) await soak({dir: path.join(dir, "soak"), step, log, vsix: VSIX, out: OUT, figures: result.numbers.soak = {}});
     if (RUN_WINDOW) {
-        await browser?.close();
-        await server?.stop();
         await windowClosed({dir: path.join(dir, "window"), step, log, vsix: VSIX, figures: result.numbers.windowClosed = {}});
     }
     result.ok = true;
@@ -488,8 +485,9 @@ try {
     await browser?.close();
     await server?.stop();
     for (const f of ["server.log"]) if (fs.existsSync(path.join(dir, f))) fs.copyFileSync(path.join(dir, f), path.join(OUT, f));
-    for (const [logs, prefix] of [[path.join(dir, "ud/logs"), ""], [path.join(dir, "window/ud/logs"), "window-"]]) {
-        for (const f of findFiles(logs, /exthost\.log$|Polyspec\.log$/)) fs.copyFileSync(f, path.join(OUT, prefix + path.basename(path.dirname(f)) + "-" + path.basename(f)));
+    for (const [logs, prefix] of [[path.join(dir, "ud/logs"), ""], [path.join(dir, "soak/ud/logs"), "soak-"], [path.join(dir, "window/ud/logs"), "window-"]]) {
+        // named by their path under the session's folder (exthost2-polyspec.polyspec-Polyspec.log): one per extension host
+        for (const f of findFiles(logs, /exthost\.log$|Polyspec\.log$/)) fs.copyFileSync(f, path.join(OUT, prefix + path.relative(logs, f).split(path.sep).slice(1).join("-")));
     }
     fs.writeFileSync(path.join(OUT, "result.json"), JSON.stringify(result, null, 2));
     if (!process.env.POLYSPEC_E2E_KEEP) fs.rmSync(dir, {recursive: true, force: true});
@@ -536,7 +534,3 @@ function valueOf(o, key) {
     return key.split(".").reduce((x, k) => x?.[k], o);
 }
 
-function findFiles(d, re) {
-    if (!fs.existsSync(d)) return [];
-    return fs.readdirSync(d, {withFileTypes: true}).flatMap((e) => e.isDirectory() ? findFiles(path.join(d, e.name), re) : re.test(e.name) ? [path.join(d, e.name)] : []);
-}

@@ -16,7 +16,7 @@
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import {baseSettings, ensureModel, freePort, launchBrowser, MODELS, ROOT, startServer} from "../../tools/e2e/lib.mjs";
+import {baseSettings, ensureModel, findFiles, freePort, launchBrowser, MODELS, ROOT, startServer} from "../../tools/e2e/lib.mjs";
 import {ExtHostProbe} from "./exthost.mjs";
 import {flat, Workbench} from "./workbench.mjs";
 
@@ -56,7 +56,7 @@ class GenerationLog {
     }
 
     poll() {
-        this.file ??= find(this.logs, /^Polyspec\.log$/)[0];
+        this.file ??= findFiles(this.logs, /^Polyspec\.log$/)[0];
         if (!this.file) return this.count;
         const size = fs.statSync(this.file).size;
         if (size > this.offset) {
@@ -79,10 +79,6 @@ class GenerationLog {
     }
 }
 
-function find(d, re) {
-    if (!fs.existsSync(d)) return [];
-    return fs.readdirSync(d, {withFileTypes: true}).flatMap((e) => e.isDirectory() ? find(path.join(d, e.name), re) : re.test(e.name) ? [path.join(d, e.name)] : []);
-}
 
 /**
  * Runs the soak as steps of run.mjs (`step`); fills `figures` (also when a check fails) and returns it. `dir`: a
@@ -117,8 +113,7 @@ export async function soak({dir, step, log, vsix, out, figures = {}}) {
             const w = new Workbench(browser.page, log);
             await w.open(server.url);
             await w.waitStatus(["idle", "ready", "noModel"], 90_000);
-            const main = vsix ? find(path.join(dir, "ext"), /^extension\.js$/).find((f) => f.includes(`${path.sep}dist${path.sep}`)) : path.join(ROOT, "dist/extension.js");
-            probe = await ExtHostProbe.connect(inspectPort, main);
+            probe = await ExtHostProbe.connect(inspectPort, server.extensionMain);
             log(`extension host: pid ${probe.pid}, inspector on port ${inspectPort}`);
             // the plain-text file in the first editor group, the Markdown file in a second one (Ctrl+1 / Ctrl+2)
             await w.openFile("soak.txt");
@@ -254,7 +249,6 @@ export async function soak({dir, step, log, vsix, out, figures = {}}) {
         probe?.close();
         await browser?.close();
         await server?.stop();
-        for (const f of find(path.join(dir, "ud/logs"), /^Polyspec\.log$/)) fs.copyFileSync(f, path.join(out, "soak-Polyspec.log"));
     }
     return figures;
 }

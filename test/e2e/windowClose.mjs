@@ -16,18 +16,14 @@
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import {baseSettings, freePort, launchBrowser, MODELS, ROOT, startServer} from "../../tools/e2e/lib.mjs";
+import {baseSettings, findFiles, freePort, launchBrowser, MODELS, ROOT, startServer} from "../../tools/e2e/lib.mjs";
 import {ExtHostProbe} from "./exthost.mjs";
+import {storyToFirstChunk} from "./midstream.mjs";
 import {flat, Workbench} from "./workbench.mjs";
 
 const GRACE_S = 4;
 const FILE = "closing.txt";
 const OPENING = "The ferry left the island at dawn.\nOn the deck a girl held a letter she had promised never to open.\n";
-
-function find(d, re) {
-    if (!fs.existsSync(d)) return [];
-    return fs.readdirSync(d, {withFileTypes: true}).flatMap((e) => e.isDirectory() ? find(path.join(d, e.name), re) : re.test(e.name) ? [path.join(d, e.name)] : []);
-}
 
 const alive = (pid) => { try { return !/\) Z /.test(fs.readFileSync(`/proc/${pid}/stat`, "utf8")); } catch { return false; } };
 /** CPU seconds the process has used (user + system), from /proc. */
@@ -52,8 +48,7 @@ export async function windowClosed({dir, step, log, vsix, figures = {}}) {
     fs.writeFileSync(path.join(ws, FILE), OPENING);
     const inspectPort = await freePort();
     const logs = path.join(dir, "ud/logs");
-    const readLogs = (re) => find(logs, re).map((f) => fs.readFileSync(f, "utf8")).join("\n");
-    const main = () => vsix ? find(path.join(dir, "ext"), /^extension\.js$/).find((f) => f.includes(`${path.sep}dist${path.sep}`)) : path.join(ROOT, "dist/extension.js");
+    const readLogs = (re) => findFiles(logs, re).map((f) => fs.readFileSync(f, "utf8")).join("\n");
     let server, browser, probe;
 
     /** A browser with the folder's window open (a new extension host, which the probe connects to). */
@@ -63,23 +58,8 @@ export async function windowClosed({dir, step, log, vsix, figures = {}}) {
         const wb = new Workbench(browser.page, log);
         await wb.open(server.url);
         await wb.waitStatus(["idle", "ready", "noModel"], 90_000);
-        probe = await ExtHostProbe.connect(inspectPort, main());
+        probe = await ExtHostProbe.connect(inspectPort, server.extensionMain);
         return wb;
-    };
-
-    /** Starts a story at the end of FILE and returns when its first chunk is in the document. */
-    const storyToFirstChunk = async (wb) => {
-        await wb.openFile(FILE);
-        await wb.waitEditor((t) => t === flat(OPENING), 10_000, FILE);
-        await wb.page.keyboard.press("Control+End");
-        await probe.api(`async (vscode, name) => {
-            const g = globalThis.__polyspecE2E = {changes: 0};
-            g.sub = vscode.workspace.onDidChangeTextDocument((e) => { if (e.document.uri.path.endsWith("/" + name) && e.contentChanges.length) g.changes++; });
-        }`, FILE);
-        await wb.runCommand("Polyspec: Continue Story");
-        for (const end = Date.now() + 180_000; (await probe.value("globalThis.__polyspecE2E.changes")) === 0; await wb.page.waitForTimeout(50)) {
-            if (Date.now() > end) throw new Error(`no text streamed into ${FILE} (status: ${await wb.statusLabel()})`);
-        }
     };
 
     /**
@@ -89,7 +69,9 @@ export async function windowClosed({dir, step, log, vsix, figures = {}}) {
     const closeMidStream = async (what, close, reason, limitS) => {
         const wb = await openWindow();
         const pid = probe.pid;
-        await storyToFirstChunk(wb);
+        await wb.openFile(FILE);
+        await wb.waitEditor((t) => t === flat(OPENING), 10_000, FILE);
+        await storyToFirstChunk(wb, probe, FILE);
         probe.close();
         probe = undefined;
         const cpuAtClose = cpuSeconds(pid);
@@ -106,10 +88,10 @@ export async function windowClosed({dir, step, log, vsix, figures = {}}) {
         browser = undefined;
         // the logs of that extension host (the server writes its exit a moment after the process is gone)
         const lines = (re, text) => text.split("\n").filter((l) => re.test(l));
-        let agent = [];
-        for (const end = Date.now() + 10_000; !(agent = lines(new RegExp(`<${pid}> Extension Host Process exited`), readLogs(/^remoteagent\.log$/))).length && Date.now() < end;) await new Promise((r) => setTimeout(r, 200));
-        const stderr = lines(new RegExp(`<${pid}><stderr> Polyspec \\[`), readLogs(/^remoteagent\.log$/));
-        const host = find(logs, /^remoteexthost\.log$/).map((file) => fs.readFileSync(file, "utf8")).find((t) => t.includes(`pid ${pid} `)) ?? "";
+        let agentLog = "", agent = [];
+        for (const end = Date.now() + 10_000; !(agent = lines(new RegExp(`<${pid}> Extension Host Process exited`), agentLog = readLogs(/^remoteagent\.log$/))).length && Date.now() < end;) await new Promise((r) => setTimeout(r, 200));
+        const stderr = lines(new RegExp(`<${pid}><stderr> Polyspec \\[`), agentLog);
+        const host = findFiles(logs, /^remoteexthost\.log$/).map((file) => fs.readFileSync(file, "utf8")).find((t) => t.includes(`pid ${pid} `)) ?? "";
         const terminating = lines(/Extension host terminating/, host)[0], exiting = lines(/exiting with code/, host)[0];
         const polyspecErrors = host.slice(host.indexOf(terminating)).split(/\n(?=\d{4}-\d\d-\d\d )/).filter((e) => /\[error\]/.test(e) && /dist[/\\]extension\.js/.test(e));
         log(`${what}:`, JSON.stringify({terminating: terminating?.slice(24), exiting: exiting?.slice(24), exited: agent[0]?.replace(/^.*\] <\d+> /, ""), polyspec: stderr.map((l) => l.replace(/^.*<stderr> /, ""))}));

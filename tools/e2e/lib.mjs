@@ -40,6 +40,12 @@ export function freePort() {
 
 export const copyDir = (from, to) => fs.cpSync(from, to, {recursive: true});
 
+/** The files under folder `d` (recursively) whose names match `re`; none when `d` does not exist. */
+export function findFiles(d, re) {
+    if (!fs.existsSync(d)) return [];
+    return fs.readdirSync(d, {withFileTypes: true}).flatMap((e) => e.isDirectory() ? findFiles(path.join(d, e.name), re) : re.test(e.name) ? [path.join(d, e.name)] : []);
+}
+
 /** VS Code user settings for a quiet, deterministic window. */
 export function baseSettings(extra = {}) {
     return {
@@ -53,7 +59,8 @@ export function baseSettings(extra = {}) {
 
 /**
  * Starts code-server on 127.0.0.1:port for `dir` (user data, extensions and logs under it) and waits until it
- * answers. Returns {url, stop()}; `url` opens `folder` with Polyspec (this checkout) as a development extension,
+ * answers. Returns {url, base, pid, extensionMain, stop()}; `extensionMain` is the Polyspec main file the extension
+ * host loads (the installed package's with `vsix`, else this checkout's dist/extension.js); `url` opens `folder` with Polyspec (this checkout) as a development extension,
  * or, with `vsix`, with that package installed instead. `keybindings`: the user's keybindings.json (like settings,
  * read at start). `inspectPort`: the extension host listens for a debugger (Node's inspector) on that port, as
  * VS Code's --inspect-extensions does. `args`: more code-server options.
@@ -91,7 +98,8 @@ export async function startServer({dir, folder, port, settings, keybindings, ins
         try { process.kill(-child.pid, "SIGTERM"); } catch { resolve(); }
         setTimeout(() => { try { process.kill(-child.pid, "SIGKILL"); } catch { /* gone */ } resolve(); }, 5000).unref();
     });
-    return {url, base, pid: child.pid, stop};
+    const extensionMain = vsix ? findFiles(path.join(dir, "ext"), /^extension\.js$/).find((f) => f.includes(`${path.sep}dist${path.sep}`)) : path.join(ROOT, "dist/extension.js");
+    return {url, base, pid: child.pid, extensionMain, stop};
 }
 
 /** Launches Debian's Chromium headless through playwright-core. */
